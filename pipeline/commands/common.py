@@ -1,0 +1,49 @@
+"""Options shared by the verbs that run a pipeline (annotate, evaluate)."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from typing import Any
+
+from pipeline.config import Config, load_config
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("pipeline")
+    group.add_argument("--config", metavar="FILE",
+                       help="pipeline config (TOML); default: configs/default.toml")
+    group.add_argument("--model", metavar="DIR",
+                       help="NER model folder (sets stages.entities.model)")
+    group.add_argument("--stages", metavar="A,B,...",
+                       help="stages to run, in order (sets pipeline.stages), "
+                            "e.g. tokenize,quantities")
+    group.add_argument("--batch-size", type=int, metavar="N",
+                       help="documents per batch (sets pipeline.batch_size)")
+    group.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="any config key, dotted, with a TOML value: "
+                            "--set stages.entities.runtime='\"torch\"' (repeatable)")
+
+
+def config_from_args(args: argparse.Namespace, extra: dict[str, Any] | None = None) -> Config:
+    overrides: dict[str, Any] = dict(extra or {})
+    if args.model:
+        overrides["stages.entities.model"] = args.model
+    if args.stages:
+        overrides["pipeline.stages"] = [s.strip() for s in args.stages.split(",") if s.strip()]
+    if args.batch_size is not None:
+        overrides["pipeline.batch_size"] = args.batch_size
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
+        overrides[key.strip()] = _toml_value(value)
+    return load_config(args.config, overrides)
+
+
+def _toml_value(text: str) -> Any:
+    """A TOML value; a bare word that is not TOML is taken as a string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text

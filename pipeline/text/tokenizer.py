@@ -1,0 +1,89 @@
+"""Offset-preserving Arabic tokeniser on spaCy's blank `ar` language.
+
+spaCy keeps every token's character offset into the original string, which is
+exactly the contract we need; we only teach it three habits of Arabic news:
+- a word glued to digits is two tokens ("بحضور74", "و٢٥", "بـ700"): a
+  zero-width infix at every letter/digit boundary (spaCy supports empty
+  infixes, explosion/spaCy#768);
+- a full stop with no following space is still punctuation ("حكوميين.وقال");
+- numbers with separators in any script stay whole ("1,500", "١٬٥٠٠", "٣٫٥").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+from pipeline.text.charsets import DIGIT, LETTER
+
+# Zero-width boundaries between a letter and a digit, either way round.
+_LETTER_DIGIT = rf"(?<={LETTER})(?={DIGIT})|(?<={DIGIT})(?={LETTER})"
+# A full stop between two letters ("حكوميين.وقال"), and a hyphen or slash
+# between a letter and a digit ("كوفيد-19"), are tokens of their own.
+_GLUED_STOP = rf"(?<={LETTER})\.(?={LETTER})"
+_LETTER_DASH_DIGIT = rf"(?<={LETTER})[-/](?={DIGIT})|(?<={DIGIT})[-/](?={LETTER})"
+# A full stop after a letter at the end of a chunk ("ج." in "أنتوني ج. بلينكن")
+# is split off too; whether it ends a sentence is the splitter's business.
+_FINAL_STOP = rf"(?<={LETTER})\.$|(?<={DIGIT})\.$"
+# Quotes, brackets and clause punctuation are tokens wherever they stand
+# ('قال:"نعم"'), digits included: only . , ٫ ٬ - / may sit inside a number.
+_PUNCT_ANYWHERE = r'[«»"“”„()\[\]{}:;؛،!؟?…]'
+# spaCy's default URL matcher takes any "word.word" for a domain name and
+# would keep "حكوميين.وقال" whole; only scheme- or www-led strings are URLs.
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+@lru_cache(maxsize=1)
+def arabic_tokenizer() -> spacy.tokenizer.Tokenizer:
+    nlp = spacy.blank("ar")
+    infixes = [_PUNCT_ANYWHERE, _LETTER_DIGIT, _GLUED_STOP, _LETTER_DASH_DIGIT,
+               *nlp.Defaults.infixes]
+    suffixes = [_FINAL_STOP, *nlp.Defaults.suffixes]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    # Tokenizer exceptions such as "ج." would keep the stop on an initial;
+    # we split it and let the sentence splitter decide.
+    nlp.tokenizer.rules = {}
+    nlp.tokenizer.url_match = _URL.match
+    return nlp.tokenizer
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-space token of `text`, in order."""
+    doc = arabic_tokenizer()(text)
+    spans = []
+    for tok in doc:
+        if tok.is_space:
+            continue
+        start = tok.idx
+        end = start + len(tok.text)
+        # spaCy's space tokens are runs of whitespace; a token may still carry
+        # unusual space characters at its edges (e.g. U+2028) - trim them.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.extend(_split_inner_space(text, start, end))
+    return spans
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _split_inner_space(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A token never spans whitespace (spaCy only splits on ' ' inside a chunk)."""
+    piece = text[start:end]
+    if not _SPACE_RUN.search(piece):
+        return [(start, end)]
+    out, pos = [], start
+    for m in _SPACE_RUN.finditer(piece):
+        if start + m.start() > pos:
+            out.append((pos, start + m.start()))
+        pos = start + m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out
