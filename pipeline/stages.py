@@ -76,7 +76,7 @@ REGISTRY: dict[str, StageSpec] = {
                   doc="offset-preserving Arabic normalisation, tokens and sentences"),
         StageSpec("quantities", "pipeline.quantities.stage:QuantitiesStage",
                   "pipeline.quantities.stage:QuantitiesSettings",
-                  requires=("tokens",), provides=("quantities",),
+                  requires=(), provides=("quantities",),
                   doc="rule-based numbers and quantities with resolved values"),
         StageSpec("entities", "pipeline.ner.stage:EntitiesStage",
                   "pipeline.ner.stage:EntitiesSettings",
@@ -94,9 +94,13 @@ def register(spec: StageSpec) -> None:
 class Pipeline:
     """An ordered chain of built stages."""
 
-    def __init__(self, stages: list[Stage], batch_size: int = 32):
+    def __init__(self, stages: list[Stage], batch_size: int = 32,
+                 max_batch_chars: int | None = None):
         self.stages = stages
         self.batch_size = batch_size
+        # A batch is cut early once its texts hold this many characters, so a
+        # run of huge articles never sits in memory `batch_size` at a time.
+        self.max_batch_chars = max_batch_chars
 
     @property
     def names(self) -> list[str]:
@@ -110,17 +114,20 @@ class Pipeline:
         turns that document into an error record and the stream goes on."""
         stream: Iterable[Document] = docs
         for stage in self.stages:
-            stream = _guarded(stage, stream, self.batch_size)
+            stream = _guarded(stage, stream, self.batch_size, self.max_batch_chars)
         yield from stream
 
 
-def _guarded(stage: Stage, docs: Iterable[Document], batch_size: int) -> Iterator[Document]:
+def _guarded(stage: Stage, docs: Iterable[Document], batch_size: int,
+             max_batch_chars: int | None = None) -> Iterator[Document]:
     batch: list[Document] = []
+    chars = 0
     for doc in docs:
         batch.append(doc)
-        if len(batch) >= batch_size:
+        chars += len(doc.text)
+        if len(batch) >= batch_size or (max_batch_chars is not None and chars >= max_batch_chars):
             yield from _run_batch(stage, batch, batch_size)
-            batch = []
+            batch, chars = [], 0
     if batch:
         yield from _run_batch(stage, batch, batch_size)
 
@@ -152,7 +159,7 @@ def _failed(doc: Document, stage: Stage, exc: Exception) -> Document:
 
 
 def build_pipeline(stage_names: list[str], settings: dict[str, Any], base_dir: Path,
-                   batch_size: int = 32) -> Pipeline:
+                   batch_size: int = 32, max_batch_chars: int | None = None) -> Pipeline:
     """Build stages in order, checking requires/provides before loading any."""
     provided: set[str] = set()
     for name in stage_names:
@@ -173,4 +180,4 @@ def build_pipeline(stage_names: list[str], settings: dict[str, Any], base_dir: P
         stage = factory(settings[name], base_dir)
         stage.name, stage.requires, stage.provides = name, spec.requires, spec.provides
         stages.append(stage)
-    return Pipeline(stages, batch_size=batch_size)
+    return Pipeline(stages, batch_size=batch_size, max_batch_chars=max_batch_chars)

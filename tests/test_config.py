@@ -56,10 +56,10 @@ def test_invalid_toml_and_missing_file(tmp_path):
         load_config(tmp_path / "nope.toml")
 
 
-def test_misordered_pipeline_fails_at_build(tmp_path):
+def test_misordered_pipeline_fails_at_build(tmp_path):  # entities need tokens
     cfg = load_config(write(tmp_path, '[pipeline]\nstages = ["tokenize"]\n'),
-                      overrides={"pipeline.stages": ["quantities", "tokenize"]})
-    with pytest.raises(PipelineError, match="stage 'quantities' requires tokens"):
+                      overrides={"pipeline.stages": ["entities", "tokenize"]})
+    with pytest.raises(PipelineError, match="stage 'entities' requires sentences, tokens"):
         cfg.build_pipeline()
 
 
