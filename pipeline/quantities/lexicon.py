@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pipeline.quantities.normalize import fold
+from pipeline.text.normalize import fold
 
 # Proclitics that may stand before a word: conjunctions و ف, prepositions ب ل ك.
 PLAIN_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك")

@@ -25,7 +25,14 @@ def digits_value(text: str) -> Fraction:
 
 
 def as_number(value: Fraction) -> int | float:
-    return int(value) if value.denominator == 1 else float(value)
+    if value.denominator == 1:
+        return int(value)
+    try:
+        return float(value)
+    except OverflowError:
+        # Past float range (a 400-digit decimal): the whole part is the best
+        # JSON can hold; raising here lost the article (hardening corpus).
+        return int(value)
 
 
 def decimal_part(whole_digits: Fraction) -> Fraction:

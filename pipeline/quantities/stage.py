@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from pipeline.document import Document, Quantity
 from pipeline.quantities.grammar import Match, Scanner
 from pipeline.quantities.lexicon import tables
-from pipeline.quantities.normalize import fold_with_offsets
+from pipeline.text.normalize import fold_with_offsets
 from pipeline.quantities.resolve import resolve_currency
 from pipeline.stages import BaseStage
 
