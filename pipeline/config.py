@@ -44,6 +44,18 @@ class OutputSettings:
 class LimitsSettings:
     # Articles longer than this (characters) yield an error record.
     max_chars: int = 2_000_000
+    # An input article (a .txt file or one JSONL line) larger than this many
+    # bytes is reported as an error record without being read into memory.
+    max_input_bytes: int = 200_000_000
+    # A batch handed to a stage holds at most this many characters of text
+    # (and always at least one document): 32 articles of 2M characters each
+    # would otherwise sit in memory together, with their tokens and windows.
+    max_batch_chars: int = 4_000_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_chars", "max_input_bytes", "max_batch_chars"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"[limits] {name} = {getattr(self, name)}: must be at least 1")
 
 
 SECTIONS: dict[str, type] = {"pipeline": PipelineSettings, "output": OutputSettings,
@@ -61,7 +73,8 @@ class Config:
 
     def build_pipeline(self) -> Pipeline:
         return build_pipeline(self.pipeline.stages, self.stages, self.base_dir,
-                              batch_size=self.pipeline.batch_size)
+                              batch_size=self.pipeline.batch_size,
+                              max_batch_chars=self.limits.max_batch_chars)
 
     def as_dict(self) -> dict[str, Any]:
         """The effective config, e.g. to save next to a run's output."""

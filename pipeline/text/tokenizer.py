@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 import spacy
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-from pipeline.text.charsets import DIGIT, LETTER
+from pipeline.text.charsets import DIGIT, LETTER, NUMBER_SEPARATORS
 
 # Zero-width boundaries between a letter and a digit, either way round.
 _LETTER_DIGIT = rf"(?<={LETTER})(?={DIGIT})|(?<={DIGIT})(?={LETTER})"
@@ -43,7 +44,7 @@ def arabic_tokenizer() -> spacy.tokenizer.Tokenizer:
                *nlp.Defaults.infixes]
     suffixes = [_FINAL_STOP, *nlp.Defaults.suffixes]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.suffix_search = _tail_search(compile_suffix_regex(suffixes))
     # Tokenizer exceptions such as "ج." would keep the stop on an initial;
     # we split it and let the sentence splitter decide.
     nlp.tokenizer.rules = {}
@@ -51,14 +52,60 @@ def arabic_tokenizer() -> spacy.tokenizer.Tokenizer:
     return nlp.tokenizer
 
 
+# spaCy strips affixes one at a time and calls `suffix_search` on the whole
+# remaining chunk each time; a `...$` pattern searched from the chunk's start
+# scans all of it, so a 100,000-character run of quotes took 9 minutes
+# (quadratic). Suffixes are short: searching only the chunk's tail finds the
+# same ones in constant time (lookbehinds still see the characters before
+# `pos`), and spaCy uses only the match's length.
+_SUFFIX_TAIL = 32
+
+
+def _tail_search(pattern: re.Pattern) -> Callable[[str], re.Match | None]:
+    def search(chunk: str) -> re.Match | None:
+        return pattern.search(chunk, max(0, len(chunk) - _SUFFIX_TAIL))
+    return search
+
+
+# spaCy still copies and hashes the rest of a chunk at every affix it strips,
+# so one whitespace-free chunk costs time quadratic in its length. No word,
+# number or URL of real news comes near this length; longer chunks (a
+# 100,000-character "word", a run of punctuation, base64 junk) go to a linear
+# regex tokenizer with the same broad habits: letter runs, numbers with their
+# separators, and every other character a token of its own.
+MAX_CHUNK = 1000
+_LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK + 1},}}")
+_FALLBACK_TOKEN = re.compile(
+    rf"(?:https?://|www\.)\S+"
+    rf"|{DIGIT}+(?:[{NUMBER_SEPARATORS}/]{DIGIT}+)*"
+    rf"|(?:{LETTER}|[^\W\d_])+"
+    rf"|\S")
+
+
 def tokenize(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-space token of `text`, in order."""
-    doc = arabic_tokenizer()(text)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    # spaCy tokenises each whitespace-separated chunk on its own, so cutting
+    # the text at the edges of a long chunk changes nothing else.
+    for long_chunk in _LONG_CHUNK.finditer(text):
+        spans.extend(_spacy_tokens(text, pos, long_chunk.start()))
+        spans.extend((m.start(), m.end()) for m in
+                     _FALLBACK_TOKEN.finditer(text, long_chunk.start(), long_chunk.end()))
+        pos = long_chunk.end()
+    spans.extend(_spacy_tokens(text, pos, len(text)))
+    return spans
+
+
+def _spacy_tokens(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
+    if begin >= stop:
+        return []
+    doc = arabic_tokenizer()(text[begin:stop] if (begin, stop) != (0, len(text)) else text)
     spans = []
     for tok in doc:
         if tok.is_space:
             continue
-        start = tok.idx
+        start = begin + tok.idx
         end = start + len(tok.text)
         # spaCy's space tokens are runs of whitespace; a token may still carry
         # unusual space characters at its edges (e.g. U+2028) - trim them.
