@@ -8,10 +8,10 @@ import argparse
 import importlib
 import sys
 
-VERBS = ("annotate",)
+VERBS = ("annotate", "evaluate", "build-base", "train")
 
 # Exit statuses scripts can trust.
-EXIT_OK, EXIT_ARTICLE_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ARTICLE_ERRORS, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,9 +43,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"arabic-news {args.verb}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # A closed pipe downstream (| head): stop quietly, as Unix tools do.
-        sys.stderr.close()
-        return EXIT_ARTICLE_ERRORS
+        # The reader downstream went away (| head): the output is incomplete,
+        # which a script must be able to tell from "some articles failed".
+        _silence_stdout()
+        print(f"arabic-news {args.verb}: output closed before the run finished "
+              "(broken pipe)", file=sys.stderr)
+        return EXIT_OUTPUT
+    except OSError as exc:
+        # A full disk or a vanished output folder is the run's failure, not an
+        # article's; the partial output file is left for --resume.
+        _silence_stdout()
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"arabic-news {args.verb}: output error{where}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_OUTPUT
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

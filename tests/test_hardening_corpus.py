@@ -120,16 +120,10 @@ def test_stdin_takes_the_same_malformed_lines():
 
 
 # Output-side failures are the run's failure, not an article's: exit status 1
-# ("some articles are error records") must not stand for them. Today the CLI
-# exits 1 with a traceback on a full disk and exits 1 silently on a closed
-# pipe; the fix belongs in pipeline/cli.py (catch OSError / BrokenPipeError:
-# a one-line message and a status of its own). strict: these start failing
-# the day that lands, to have the marker removed.
-OUTPUT_FAILURE = pytest.mark.xfail(
-    strict=True, reason="pipeline/cli.py: output errors exit 1 (see comment above)")
+# ("some articles are error records") must not stand for them; the CLI says
+# what happened in one line and exits 3.
 
 
-@OUTPUT_FAILURE
 def test_a_full_disk_is_reported_not_swallowed():
     with open("/dev/full", "wb") as sink:
         proc = subprocess.run(
@@ -141,7 +135,6 @@ def test_a_full_disk_is_reported_not_swallowed():
     assert "No space left on device" in stderr and "Traceback" not in stderr, stderr
 
 
-@OUTPUT_FAILURE
 def test_a_closed_pipe_is_reported_not_swallowed():
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "annotate", str(REPO / "seeds"), "--stages",

@@ -16,8 +16,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="shared data folder holding ner/ and raw_news/ (default: %(default)s)")
     parser.add_argument("--news-articles", type=int, default=20000,
                         help="raw news articles whose pieces are kept (default: %(default)s)")
-    parser.add_argument("--min-count", type=int, default=2,
+    parser.add_argument("--min-count", type=int, default=1,
                         help="keep a piece used at least this often (default: %(default)s)")
+    parser.add_argument("--latin-pieces", type=int, default=5000,
+                        help="most frequent Latin-script pieces kept (default: %(default)s)")
     parser.add_argument("--no-prune", action="store_true",
                         help="keep the full 250k vocabulary (470 MB model)")
     parser.add_argument("--e5-file", type=Path, default=None,
@@ -28,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.ner.base import build_base
 
     summary = build_base(args.output, data_dir=args.data_dir, news_articles=args.news_articles,
-                         min_count=args.min_count, prune=not args.no_prune, e5_path=args.e5_file)
+                         min_count=args.min_count,
+                         latin_pieces=args.latin_pieces, prune=not args.no_prune, e5_path=args.e5_file)
     print(f"wrote {args.output}: {summary['vocab_size']} pieces, "
           f"{summary['parameters'] / 1e6:.1f}M parameters")
     return 0

