@@ -2,6 +2,9 @@
 
 Output goes to `OUT.partial` and is renamed to `OUT` only when the run
 completes, so a crash never leaves a truncated file that looks finished.
+The file is line-buffered: each finished line reaches the operating system at
+once, so a killed run loses at most the line it was writing (a torn last
+line, which `--resume` drops) and `OUT.partial` always shows real progress.
 Errors on the output side (a full disk, a closed pipe) propagate: they are
 the run's failure, not an article's.
 """
@@ -29,10 +32,16 @@ class JsonlWriter:
             self._fh = sys.stdout
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.partial, "a" if append else "w", encoding="utf-8")
+            # append: a resumed run continues a .partial it has already checked.
+            self._fh = open(self.partial, "a" if append else "w", encoding="utf-8",
+                            buffering=1)
 
     def write(self, record: dict[str, Any]) -> None:
         self._fh.write(dumps(record) + "\n")
+
+    def write_line(self, line: str) -> None:
+        """A record already serialised by `dumps` (workers serialise their own)."""
+        self._fh.write(line + "\n")
 
     def flush(self) -> None:
         self._fh.flush()

@@ -100,21 +100,27 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 def _spacy_tokens(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
     if begin >= stop:
         return []
-    doc = arabic_tokenizer()(text[begin:stop] if (begin, stop) != (0, len(text)) else text)
+    tokenizer = arabic_tokenizer()
     spans = []
-    for tok in doc:
-        if tok.is_space:
-            continue
-        start = begin + tok.idx
-        end = start + len(tok.text)
-        # spaCy's space tokens are runs of whitespace; a token may still carry
-        # unusual space characters at its edges (e.g. U+2028) - trim them.
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.extend(_split_inner_space(text, start, end))
+    # spaCy keeps every new word's string (and its tokenizer cache entry) for
+    # the life of the process, so memory grew with the vocabulary of the input
+    # (+60 MB over 12k news articles). Inside a memory zone they are freed on
+    # exit; nothing outlives it, since only integer offsets leave this block.
+    with tokenizer.vocab.memory_zone():
+        doc = tokenizer(text[begin:stop] if (begin, stop) != (0, len(text)) else text)
+        for tok in doc:
+            if tok.is_space:
+                continue
+            start = begin + tok.idx
+            end = start + len(tok.text)
+            # spaCy's space tokens are runs of whitespace; a token may still carry
+            # unusual space characters at its edges (e.g. U+2028) - trim them.
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                spans.extend(_split_inner_space(text, start, end))
     return spans
 
 

@@ -1,0 +1,368 @@
+"""Speed and memory of the pipeline on real news, against a BERT-base baseline.
+
+    python benchmarks/bench_pipeline.py                 # the full run (minutes)
+    python benchmarks/bench_pipeline.py --quick         # tiny sizes, to check it runs
+    python benchmarks/bench_pipeline.py --model DIR --runtime torch
+
+Prints markdown tables (paste them into the README):
+1. articles/s, words/s and peak RSS for the full pipeline, tokenisation only,
+   numbers (tokenize + quantities) and NER (tokenize + entities), and for a
+   BERT-base-sized token classifier (12 layers x 768, random init, torch fp32)
+   run over the SAME windows of the SAME articles in the same run -- the ratio
+   is the figure that survives a noisy, shared machine;
+2. --workers 1 vs 2;
+3. cost against article length (100 to 10,000 words);
+4. peak memory of the streaming engine over input size (1k vs 10k articles).
+
+Every configuration runs in its own subprocess, so its peak RSS is its own.
+A stage that does not exist in this checkout (or a model that is not there)
+shows as n/a with the reason. Articles: ../shared/data/raw_news (ANT corpus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+NEWS = REPO.parent / "shared" / "data" / "raw_news" / "ant_multisource_v2.1.jsonl.gz"
+
+# name -> stages; each is measured as a whole chain (every later stage needs tokens).
+CHAINS = {
+    "full pipeline": ["tokenize", "quantities", "entities"],
+    "tokenisation only": ["tokenize"],
+    "numbers (tokenize + quantities)": ["tokenize", "quantities"],
+    "NER (tokenize + entities)": ["tokenize", "entities"],
+}
+BASELINE = "BERT-base NER (tokenize + entities, BERT-base forward)"
+WARMUP_ARTICLES = 5  # not timed: lazy initialisation, first ONNX/torch runs
+
+
+# -- articles -----------------------------------------------------------------
+def write_articles(path: Path, n: int) -> Path:
+    """The first `n` non-empty articles of the news corpus, as pipeline input."""
+    written = 0
+    with gzip.open(NEWS, "rt", encoding="utf-8") as src, open(path, "w", encoding="utf-8") as out:
+        for line in src:
+            rec = json.loads(line)
+            if not (rec.get("text") or "").strip():
+                continue
+            out.write(json.dumps({"id": rec["id"], "text": rec["text"]}, ensure_ascii=False) + "\n")
+            written += 1
+            if written >= n:
+                break
+    return path
+
+
+def load_documents(path: Path, n: int):
+    from itertools import islice
+
+    from pipeline.io.readers import read_documents
+
+    return list(islice(read_documents([path]), n))
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+# -- measuring, inside a child process ---------------------------------------
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def make_config(spec: dict):
+    from pipeline.config import load_config
+
+    overrides: dict[str, Any] = {"pipeline.stages": spec["stages"]}
+    if "entities" in spec["stages"]:
+        if spec.get("model"):
+            overrides["stages.entities.model"] = spec["model"]
+        if spec.get("runtime"):
+            overrides["stages.entities.runtime"] = spec["runtime"]
+    return load_config(None, overrides)
+
+
+def bert_base_forward(vocab_size: int, n_labels: int):
+    """A BERT-base-sized token classifier: what AraBERT / CAMeLBERT cost to run."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=max(vocab_size, 30_000), hidden_size=768,
+                        num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
+                        max_position_embeddings=512, num_labels=n_labels)
+    model = BertForTokenClassification(config).eval()
+
+    def forward(ids, mask):
+        with torch.inference_mode():
+            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+        return out.logits.numpy()
+
+    return forward
+
+
+def build(spec: dict):
+    config = make_config(spec)
+    pipeline = config.build_pipeline()
+    if spec.get("bert_base"):
+        # Same tokenizer, windows, batching and decoding as our NER stage; only
+        # the network differs (NerModel keeps the network behind `_forward`).
+        ner = next(s for s in pipeline.stages if s.name == "entities")
+        ner.model._forward = bert_base_forward(ner.model.tokenizer.get_vocab_size(),
+                                               len(ner.model.labels))
+    return config, pipeline
+
+
+def timed_lines(lines, skip: int) -> dict:
+    """Consume `lines`; wall time, and the steady rate after the first `skip`
+    lines (by then every worker has loaded its model and is busy)."""
+    start = time.perf_counter()
+    skipped_at = None
+    count = 0
+    for _ in lines:
+        count += 1
+        if count == skip:
+            skipped_at = time.perf_counter()
+    end = time.perf_counter()
+    steady = (count - skip) / (end - skipped_at) if skipped_at and end > skipped_at else None
+    return {"count": count, "seconds": end - start, "steady_rate": steady}
+
+
+def child_chain(spec: dict) -> dict:
+    from pipeline.engines.lines import annotate_lines
+
+    docs = load_documents(Path(spec["data"]), spec["n"] + WARMUP_ARTICLES)
+    started = time.perf_counter()
+    config, pipeline = build(spec)
+    load = time.perf_counter() - started
+    list(annotate_lines(pipeline, docs[:WARMUP_ARTICLES], config))
+    docs = docs[WARMUP_ARTICLES:]
+    started = time.perf_counter()
+    n_errors = sum(line.error_type is not None for line in annotate_lines(pipeline, docs, config))
+    seconds = time.perf_counter() - started
+    return {"articles": len(docs), "words": sum(words(d.text) for d in docs), "seconds": seconds,
+            "load_seconds": load, "errors": n_errors, "peak_rss_mb": peak_rss_mb()}
+
+
+def child_workers(spec: dict) -> dict:
+    from pipeline.engines.lines import annotate_lines
+    from pipeline.engines.workers import annotate_in_workers
+
+    docs = load_documents(Path(spec["data"]), spec["n"])
+    config = make_config(spec)
+    started = time.perf_counter()
+    if spec["workers"] == 1:  # what `--workers 1` does: this process, no pool
+        lines = annotate_lines(config.build_pipeline(), docs, config)
+    else:
+        lines = annotate_in_workers(docs, config, spec["workers"], chunk_size=spec["chunk"])
+    # Lines come out a batch (sequential) or a chunk (workers) at a time:
+    # skip the first batch so both are timed from their first full output.
+    result = timed_lines(lines, max(spec["chunk"], config.pipeline.batch_size))
+    result["seconds"] = time.perf_counter() - started  # start-up included
+    result.update(articles=len(docs), words=sum(words(d.text) for d in docs),
+                  peak_rss_mb=peak_rss_mb(),
+                  worker_peak_rss_mb=peak_rss_mb(resource.RUSAGE_CHILDREN))
+    return result
+
+
+def child_length(spec: dict) -> dict:
+    from pipeline.document import Document
+    from pipeline.engines.lines import annotate_lines
+
+    docs = load_documents(Path(spec["data"]), spec["n"])
+    corpus = "\n".join(d.text for d in docs if d.error is None)
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", corpus)]
+    config, pipeline = build(spec)
+    list(annotate_lines(pipeline, [Document("warm", corpus[:2000])], config))
+    rows = []
+    for length in spec["lengths"]:
+        count = max(1, spec["words_per_length"] // length)
+        batch = []
+        for i in range(count):
+            first = (i * length) % max(1, len(bounds) - length)
+            text = corpus[bounds[first][0]:bounds[first + length - 1][1]]
+            batch.append(Document(f"len{length}_{i}", text))
+        started = time.perf_counter()
+        list(annotate_lines(pipeline, batch, config))
+        seconds = time.perf_counter() - started
+        rows.append({"length": length, "articles": count, "seconds": seconds,
+                     "ms_per_article": 1000 * seconds / count,
+                     "us_per_word": 1e6 * seconds / (count * length)})
+    return {"rows": rows, "peak_rss_mb": peak_rss_mb()}
+
+
+def child_memory(spec: dict) -> dict:
+    from pipeline.engines.local import annotate
+
+    config = make_config(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = annotate([Path(spec["data"])], Path(tmp) / "out.jsonl", config,
+                           progress=False)
+    return {"articles": summary.articles, "seconds": summary.seconds,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+CHILDREN = {"chain": child_chain, "workers": child_workers, "length": child_length,
+            "memory": child_memory}
+
+
+def run_child(spec: dict, timeout: float) -> dict:
+    """Run one configuration in a fresh interpreter; its last stdout line is JSON."""
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)],
+                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        return {"error": last[:160]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- tables ---------------------------------------------------------------------
+def fmt(x, spec: str = ",.1f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def rate(result: dict, key: str) -> float | None:
+    if "error" in result or not result.get("seconds"):
+        return None
+    return result[key] / result["seconds"]
+
+
+def heaviest_available(results: dict[str, dict]) -> list[str]:
+    for name in ("full pipeline", "numbers (tokenize + quantities)", "tokenisation only"):
+        if "error" not in results.get(name, {"error": ""}):
+            return CHAINS[name]
+    return ["tokenize"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=120, help="articles per throughput run")
+    ap.add_argument("--lengths", default="100,300,1000,3000,10000",
+                    help="article lengths in words")
+    ap.add_argument("--words-per-length", type=int, default=10_000,
+                    help="words annotated per length (so each length costs about the same)")
+    ap.add_argument("--memory-sizes", default="1000,10000", help="input sizes for the RSS test")
+    ap.add_argument("--memory-stages", default="tokenize,quantities",
+                    help="stages for the memory test (the engine's memory does not depend "
+                         "on them; the default keeps 10k articles to a minute)")
+    ap.add_argument("--chunk", type=int, default=16, help="articles per chunk with --workers")
+    ap.add_argument("--model", help="NER model folder (default: the config's)")
+    ap.add_argument("--runtime", choices=("onnx", "torch"), help="NER runtime")
+    ap.add_argument("--sections", default="throughput,workers,length,memory")
+    ap.add_argument("--quick", action="store_true",
+                    help="tiny sizes: checks the script, measures nothing worth quoting")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds per configuration")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        spec = json.loads(args.child)
+        print(json.dumps(CHILDREN[spec["kind"]](spec)))
+        return 0
+    if args.quick:
+        args.articles, args.lengths, args.words_per_length = 40, "100,1000", 2000
+        args.memory_sizes = "50,200"
+    sections = set(args.sections.split(","))
+    lengths = [int(x) for x in args.lengths.split(",")]
+    sizes = [int(x) for x in args.memory_sizes.split(",")]
+    common = {"model": args.model, "runtime": args.runtime}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_articles(Path(tmp) / "articles.jsonl",
+                              max([args.articles + WARMUP_ARTICLES, *sizes]))
+        print(f"# Pipeline benchmark: {NEWS.name}, python {sys.version.split()[0]}, "
+              f"{time.strftime('%Y-%m-%d %H:%M')}\n")
+        results: dict[str, dict] = {}
+        if sections & {"throughput", "workers", "length", "memory"}:
+            for name, stages in CHAINS.items():
+                if "throughput" not in sections and name != "full pipeline":
+                    continue
+                results[name] = run_child({"kind": "chain", "stages": stages, "data": str(data),
+                                           "n": args.articles, **common}, args.timeout)
+        if "throughput" in sections:
+            ner_stages = CHAINS["NER (tokenize + entities)"]
+            results[BASELINE] = run_child({"kind": "chain", "stages": ner_stages,
+                                           "bert_base": True, "data": str(data),
+                                           "n": args.articles, **common}, args.timeout)
+            rows = []
+            for name, r in results.items():
+                if "error" in r:
+                    rows.append([name, "n/a", "n/a", "n/a", "n/a", r["error"]])
+                    continue
+                rows.append([name, fmt(rate(r, "articles")), fmt(rate(r, "words"), ",.0f"),
+                             fmt(r["peak_rss_mb"], ",.0f"), fmt(r["load_seconds"]), ""])
+            print(f"## Throughput ({args.articles} articles, one process)\n")
+            print(table(["configuration", "articles/s", "words/s", "peak RSS MB", "load s",
+                         "note"], rows))
+            full, base = rate(results["full pipeline"], "articles"), rate(results[BASELINE],
+                                                                           "articles")
+            ner = rate(results["NER (tokenize + entities)"], "articles")
+            print(f"\nfull pipeline / BERT-base: "
+                  f"{fmt(full / base if full and base else None, '.1f')}x articles/s; "
+                  f"NER / BERT-base: {fmt(ner / base if ner and base else None, '.1f')}x\n")
+
+        chain = heaviest_available(results)
+        if "workers" in sections:
+            rows, rates = [], {}
+            for k in (1, 2):
+                r = run_child({"kind": "workers", "stages": chain, "data": str(data),
+                               "n": args.articles, "workers": k, "chunk": args.chunk, **common},
+                              args.timeout)
+                if "error" in r:
+                    rows.append([str(k), "n/a", "n/a", "n/a", "n/a", r["error"]])
+                    continue
+                rates[k] = r["steady_rate"]
+                rows.append([str(k), fmt(r["steady_rate"]), fmt(rate(r, "articles")),
+                             fmt(r["peak_rss_mb"], ",.0f"),
+                             fmt(r["worker_peak_rss_mb"] if k > 1 else None, ",.0f"), ""])
+            print(f"## --workers ({'+'.join(chain)}, {args.articles} articles)\n")
+            print(table(["workers", "articles/s steady", "articles/s incl. start-up",
+                         "parent peak RSS MB", "largest worker RSS MB", "note"], rows))
+            if rates.get(1) and rates.get(2):
+                print(f"\nspeed-up from the second worker: {rates[2] / rates[1]:.2f}x\n")
+
+        if "length" in sections:
+            r = run_child({"kind": "length", "stages": chain, "data": str(data),
+                           "n": max(args.articles, 200), "lengths": lengths,
+                           "words_per_length": args.words_per_length, **common}, args.timeout)
+            print(f"## Cost against article length ({'+'.join(chain)})\n")
+            if "error" in r:
+                print(f"n/a: {r['error']}\n")
+            else:
+                print(table(["words", "articles", "ms/article", "µs/word"],
+                            [[str(x["length"]), str(x["articles"]), fmt(x["ms_per_article"]),
+                              fmt(x["us_per_word"])] for x in r["rows"]]) + "\n")
+
+        if "memory" in sections:
+            stages = args.memory_stages.split(",")
+            rows = []
+            for n in sizes:
+                part = write_articles(Path(tmp) / f"first_{n}.jsonl", n)
+                r = run_child({"kind": "memory", "stages": stages, "data": str(part), **common},
+                              args.timeout)
+                rows.append([f"{n:,}", "n/a" if "error" in r else fmt(r["peak_rss_mb"], ",.0f"),
+                             "n/a" if "error" in r else fmt(r["seconds"]),
+                             r.get("error", "")])
+            print(f"## Peak memory over input size (annotate engine, {'+'.join(stages)})\n")
+            print(table(["articles", "peak RSS MB", "seconds", "note"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""`--engine ray`: a Ray Data job on a local Ray writes the local engine's file."""
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install '.[ray]'")
+
+# Ray Data warns about its own deprecated settings when it copies its context.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+from pipeline.engines.local import annotate  # noqa: E402
+from pipeline.engines.ray_data import annotate_on_ray  # noqa: E402
+from tests.conftest import SEEDS  # noqa: E402
+from tests.engines_articles import cheap_config, small_articles, write_jsonl  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_output_equals_local_output(tmp_path, local_ray):
+    config = cheap_config()
+    articles = write_jsonl(tmp_path / "b_articles.jsonl", small_articles(150))
+    broken = tmp_path / "c_broken.jsonl"
+    broken.write_text('{"id": "ok", "text": "قتل 14 مدنيا في دير الزور"}\n'
+                      'not json\n'
+                      '{"id": "no_text", "title": "عنوان"}\n', encoding="utf-8")
+    inputs = [SEEDS, articles, broken]
+    local = annotate(inputs, tmp_path / "local.jsonl", config, progress=False)
+    on_ray = annotate_on_ray(inputs, tmp_path / "ray.jsonl", config, actors=2,
+                             progress=False, batch_size=16)
+    assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert on_ray.articles == local.articles == 158
+    assert on_ray.error_types == local.error_types == {"JSONError": 1, "MissingText": 1}
