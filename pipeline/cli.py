@@ -51,10 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OUTPUT
     except OSError as exc:
         # A full disk or a vanished output folder is the run's failure, not an
-        # article's; the partial output file is left for --resume.
+        # article's (inputs that cannot be read are error records, and stages
+        # that cannot be built are PipelineErrors); the partial output file is
+        # left for --resume.
         _silence_stdout()
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"arabic-news {args.verb}: output error{where}: {exc.strerror or exc}",
+        where = f" {exc.filename}:" if exc.filename else ""
+        print(f"arabic-news {args.verb}: I/O error:{where} {exc.strerror or exc}",
               file=sys.stderr)
         return EXIT_OUTPUT
 

@@ -177,7 +177,12 @@ def build_pipeline(stage_names: list[str], settings: dict[str, Any], base_dir: P
     for name in stage_names:
         spec = REGISTRY[name]
         factory: Callable[..., Stage] = spec.load("target")
-        stage = factory(settings[name], base_dir)
+        try:
+            stage = factory(settings[name], base_dir)
+        except (OSError, ValueError, RuntimeError) as exc:
+            # A missing model folder or stanza resources is a config problem
+            # (exit 2 with the stage named), not a crash mid-run.
+            raise PipelineError(f"stage {name!r} could not be built: {exc}") from exc
         stage.name, stage.requires, stage.provides = name, spec.requires, spec.provides
         stages.append(stage)
     return Pipeline(stages, batch_size=batch_size, max_batch_chars=max_batch_chars)

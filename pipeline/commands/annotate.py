@@ -32,7 +32,8 @@ examples:
   arabic-news annotate news.jsonl -o out.jsonl --engine ray --ray-address auto
 
 exit status: 0 all articles annotated, 1 some articles are error records,
-2 bad usage or config.
+2 bad usage, config or model, 3 the output could not be written (full disk,
+closed pipe; the .partial file is kept for --resume), 130 interrupted.
 """
 
 
