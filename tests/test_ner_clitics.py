@@ -21,6 +21,7 @@ LEX = NameLexicon({
     ("والعراق", "العراق"),
     ("وبغداد", "بغداد"),            # و + a name that itself starts with ب
     ("للبنتاغون", "لبنتاغون"),       # the ل of لل (the article's alif is elided)
+    ("وألينا", "ألينا"),             # و before a hamza seat is always the conjunction
 ])
 def test_leading_proclitic_is_trimmed_when_the_rest_is_the_name(word, name):
     assert word[proclitic_length(word, LEX):] == name
@@ -41,3 +42,19 @@ def test_two_names_joined_by_waw_are_split():
 def test_a_known_name_containing_waw_is_not_split():
     assert split_joined("واشنطن", LEX) is None
     assert split_joined("سوريا", LEX) is None
+
+
+def test_proclitic_before_a_name_the_document_mentions_bare_is_trimmed():
+    from pipeline.ner.clitics import document_proclitic_length
+
+    names = {"داعش", "لداعش", "واشنطن"}
+    assert document_proclitic_length("لداعش", names) == 1
+    assert document_proclitic_length("واشنطن", names) == 0
+
+
+def test_punctuation_at_entity_edges_is_dropped():
+    from pipeline.ner.clitics import strip_edges
+
+    assert strip_edges("جبهة فتح الشام-") == (0, 1)
+    assert strip_edges("«داعش»") == (1, 1)
+    assert strip_edges("...") == (0, 0)

@@ -13,12 +13,18 @@ pytestmark = pytest.mark.skipif(not (DEFAULT / "config.json").exists(),
 
 
 @pytest.fixture(scope="module")
-def seed_entities():
+def stages():
+    """The shipped default, loaded once for the module."""
     from pipeline.ner.stage import EntitiesSettings, EntitiesStage
     from pipeline.text.stage import TokenizeSettings, TokenizeStage
 
-    tokenize = TokenizeStage(TokenizeSettings(), REPO)
-    stage = EntitiesStage(EntitiesSettings(model=str(DEFAULT)), REPO)
+    return TokenizeStage(TokenizeSettings(), REPO), EntitiesStage(
+        EntitiesSettings(model=str(DEFAULT)), REPO)
+
+
+@pytest.fixture(scope="module")
+def seed_entities(stages):
+    tokenize, stage = stages
     docs = [tokenize(Document(p.stem, p.read_text(encoding="utf-8")))
             for p in sorted((REPO / "seeds").glob("*.txt"))]
     found = set()
@@ -41,13 +47,10 @@ def test_seed_entities_are_found(seed_entities, text, label):
     assert (text, label) in seed_entities
 
 
-def test_waw_is_outside_the_span_of_wa_suriya():
-    from pipeline.ner.stage import EntitiesSettings, EntitiesStage
-    from pipeline.text.stage import TokenizeSettings, TokenizeStage
-
+def test_waw_is_outside_the_span_of_wa_suriya(stages):
+    tokenize, stage = stages
     text = "وتعمل الولايات المتحدة على إنهاء وجود داعش في العراق وسوريا."
-    doc = TokenizeStage(TokenizeSettings(), REPO)(Document("x", text))
-    doc = EntitiesStage(EntitiesSettings(model=str(DEFAULT)), REPO)(doc)
+    doc = stage(tokenize(Document("x", text)))
     spans = {(e.text, e.label) for e in doc.entities}
     assert ("سوريا", "LOC") in spans
     assert not any(e.text.startswith("و") and e.text[1:] == "سوريا" for e in doc.entities)

@@ -26,8 +26,16 @@ PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", 
 ARTICLE = "ال"
 MIN_NAME_CHARS = 2  # a remainder shorter than this is never a name
 MIN_ARTICLE_NAME_CHARS = 4  # "ال" + at least two letters
-MIN_LEXICON_COUNT = 2  # the remainder must be a name at least this often
+MIN_LEXICON_COUNT = 1  # the remainder must be a name at least this often (and
+# more often than the whole form, which keeps بكين although كين is a name once)
+MIN_JOINED_COUNT = 2  # each half of a run-together pair must be a name this often
+# Characters a token may carry at its edges that are never part of a name
+# ("جبهة فتح الشام-", «داعش»).
+EDGE_PUNCT = "-–—_.,،:;؛!?؟\"'«»“”()[]{}"
 JOINER = "و"
+# A name never starts with و followed by a hamza-seat alif: in "وألينا",
+# "وإيران" the و is always the conjunction.
+CONJUNCTION_BEFORE_HAMZA = ("و", "أإآ")
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,9 @@ class Piece:
 def proclitic_length(word: str, lexicon: NameLexicon) -> int:
     """How many leading characters of `word` are proclitics outside the name."""
     whole = lexicon.count(word)
+    conj, seats = CONJUNCTION_BEFORE_HAMZA
+    if word.startswith(conj) and len(word) > MIN_NAME_CHARS + 1 and word[1] in seats:
+        return 1
     for pre in PROCLITICS:
         if not word.startswith(pre):
             continue
@@ -69,7 +80,7 @@ def split_joined(word: str, lexicon: NameLexicon) -> list[Piece] | None:
             continue
         left, right = word[:k], word[k + 1:]
         nl, nr = lexicon.count(left), lexicon.count(right)
-        if nl >= MIN_LEXICON_COUNT and nr >= MIN_LEXICON_COUNT:
+        if nl >= MIN_JOINED_COUNT and nr >= MIN_JOINED_COUNT:
             score = min(nl, nr)
             if best is None or score > best[0]:
                 best = (score, k)
@@ -77,3 +88,23 @@ def split_joined(word: str, lexicon: NameLexicon) -> list[Piece] | None:
         return None
     k = best[1]
     return [Piece(0, k, lexicon.label(word[:k])), Piece(k + 1, len(word), lexicon.label(word[k + 1:]))]
+
+
+def document_proclitic_length(text: str, names_in_document: set[str]) -> int:
+    """A proclitic before a name the same document mentions bare elsewhere
+    ("لداعش" beside "داعش"): news repeats its names, so the document itself
+    is the best lexicon for names the training data never saw."""
+    for pre in PROCLITICS:
+        rest = text[len(pre):]
+        if text.startswith(pre) and len(rest) >= MIN_NAME_CHARS and rest in names_in_document:
+            return len(pre)
+    return 0
+
+
+def strip_edges(text: str) -> tuple[int, int]:
+    """(leading, trailing) counts of punctuation to drop from an entity's text."""
+    lead = len(text) - len(text.lstrip(EDGE_PUNCT))
+    if lead == len(text):
+        return 0, 0
+    trail = len(text) - len(text.rstrip(EDGE_PUNCT))
+    return lead, trail

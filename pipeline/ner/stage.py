@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
 from pipeline.document import Document, Entity, Span
-from pipeline.ner.clitics import proclitic_length, split_joined
+from pipeline.ner.clitics import (document_proclitic_length, proclitic_length, split_joined,
+                                  strip_edges)
 from pipeline.ner.infer import ONNX_FILE, NerModel, WordEntity
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.stages import BaseStage
@@ -89,8 +90,18 @@ class EntitiesStage(BaseStage):
             for sent in g:
                 for went in next(predicted):
                     entities.extend(self._to_chars(doc, sent, went))
+            if self.settings.trim_proclitics:
+                entities = self._trim_by_document(doc, entities)
             doc.entities = [e for e in entities if (e.score or 0.0) >= self.settings.min_score]
             yield doc
+
+    def _trim_by_document(self, doc: Document, entities: list[Entity]) -> list[Entity]:
+        names = {e.text for e in entities}
+        out = []
+        for e in entities:
+            k = document_proclitic_length(e.text, names)
+            out.append(doc.entity(e.start + k, e.end, e.label, e.score) if k else e)
+        return out
 
     def _to_chars(self, doc: Document, words: list[Span], went: WordEntity) -> list[Entity]:
         start, end = words[went.start].start, words[went.end - 1].end
@@ -101,8 +112,10 @@ class EntitiesStage(BaseStage):
                 parts = [(start + p.start, start + p.end, p.label or went.label) for p in pieces]
         out = []
         for s, e, label in parts:
-            if self.settings.trim_proclitics:
-                first_word_end = min(e, words[went.start].end) if s == start else e
+            lead, trail = strip_edges(doc.text[s:e])
+            s, e = s + lead, e - trail
+            if self.settings.trim_proclitics and s < e:
+                first_word_end = min(e, words[went.start].end) if s == start + lead else e
                 s += proclitic_length(doc.text[s:first_word_end], self.lexicon)
             if s < e and label in self.model.output_types:
                 out.append(doc.entity(s, e, label, round(went.score, 4)))
