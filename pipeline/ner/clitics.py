@@ -25,7 +25,7 @@ from pipeline.ner.lexicon import NameLexicon
 PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 ARTICLE = "ال"
 MIN_NAME_CHARS = 2  # a remainder shorter than this is never a name
-MIN_ARTICLE_NAME_CHARS = 4  # "ال" + at least two letters
+MIN_ARTICLE_NAME_CHARS = 5  # "ال" + at least three letters: "وكالات" is not و+ك+"الات"
 MIN_LEXICON_COUNT = 1  # the remainder must be a name at least this often (and
 # more often than the whole form, which keeps بكين although كين is a name once)
 MIN_JOINED_COUNT = 2  # each half of a run-together pair must be a name this often
