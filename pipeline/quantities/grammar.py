@@ -47,6 +47,11 @@ _CONJ = "و"
 _ARTICLES = frozenset({"ال", "وال", "بال", "فال", "لل"})
 
 
+# Characters of a digit token (separators included) beyond which it is never
+# an amount: a quadrillion with grouping and decimals fits in 30.
+MAX_AMOUNT_CHARS = 30
+
+
 @dataclass(slots=True)
 class Match:
     """A quantity in folded-text offsets (the stage maps them back)."""
@@ -262,7 +267,10 @@ class Scanner:
         phone = text.isdigit() and len(text) >= 8 and (
             text[0] == "0" or (i > 0 and self.texts[i - 1] == "+" and self.glued(i)))
         latin_after = i + 1 < self.n and self.glued(i + 1) and _LATIN.match(self.texts[i + 1])
-        if not (trigger or chained or phone or latin_after):
+        # A digit run longer than any amount news reports is a code, and its
+        # value would not survive JSON (nor Python's int-from-string limit).
+        too_long = len(text) > MAX_AMOUNT_CHARS
+        if not (trigger or chained or phone or latin_after or too_long):
             return None
         stop = i + 2 if latin_after else i + 1
         start = self.starts[i - 1] if (phone and i > 0 and self.texts[i - 1] == "+") else None
