@@ -12,31 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from pipeline.io.conll import read_conll_sentences
+
 ANERCORP_TRAIN = "anercorp_camel_train.conll"
+CONLL_TYPES = ("PER", "LOC", "ORG", "MISC")  # the entity types of the shared corpora
 IGNORE = -100  # label of subwords that are not the first of their word
 
 Sentence = tuple[list[str], list[str]]  # (words, BIO tags)
 
 
 def read_conll(path: str | Path) -> list[Sentence]:
-    """`token<TAB>tag` lines, blank line between sentences."""
-    sentences: list[Sentence] = []
-    words: list[str] = []
-    tags: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if words:
-                    sentences.append((words, tags))
-                words, tags = [], []
-                continue
-            word, _, tag = line.partition("\t")
-            words.append(word)
-            tags.append(tag.strip() or "O")
-    if words:
-        sentences.append((words, tags))
-    return sentences
+    """`token<TAB>tag` lines, blank line between sentences, every tag kept
+    (MISC included: training may learn it). The validated reader of
+    pipeline/io/conll.py does the parsing, so a broken line fails with FILE:LINE."""
+    return [(sent.tokens, sent.tags)
+            for doc in read_conll_sentences(path, labels=CONLL_TYPES, ignore=())
+            for sent in doc]
 
 
 def split_dev(sentences: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
