@@ -82,17 +82,10 @@ def _keep_char(ch: str) -> bool:
 
 
 def iter_conll_text(path: Path) -> Iterator[str]:
-    words: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if words:
-                    yield " ".join(words)
-                words = []
-            else:
-                words.append(line.split("\t")[0])
-    if words:
+    """Each CoNLL sentence as text (tokens joined by spaces), for piece counts."""
+    from pipeline.ner.data import read_conll
+
+    for words, _ in read_conll(path):
         yield " ".join(words)
 
 
