@@ -40,8 +40,8 @@ from pipeline.ner import checkpoint as ckpt
 from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.lexicon import NameLexicon
-from pipeline.ner.train import (TrainConfig, _collate, _make_model, _seed_everything, evaluate,
-                                torch_forward)
+from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, evaluate,
+                                torch_forward, train_step)
 
 CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train.log"
@@ -384,19 +384,14 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                 if spec.max_steps and state["step"] >= spec.max_steps:
                     stopped = "max_steps"
                     break
-                ids, mask, lab = _collate([items[i] for i in batches[bi]], tokenizer.pad_token_id)
-                loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
+                loss = train_step(model, optimizer, scheduler, [items[i] for i in batches[bi]],
+                                  tokenizer.pad_token_id)
                 state["step"] += 1
                 state["batch"] = bi + 1
-                state["loss_sum"] += loss.item()
+                state["loss_sum"] += loss
                 state["loss_n"] += 1
                 bar.update(1)
-                bar.set_postfix(epoch=state["epoch"], loss=f"{loss.item():.3f}")
+                bar.set_postfix(epoch=state["epoch"], loss=f"{loss:.3f}")
                 if cfg.log_every and state["step"] % cfg.log_every == 0:
                     log(f"epoch {state['epoch']} step {state['step']}/{total} loss "
                         f"{state['loss_sum'] / state['loss_n']:.4f}")

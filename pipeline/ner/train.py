@@ -207,6 +207,22 @@ def _collate(items: list[tuple[list[int], list[int]]], pad_id: int):
     return ids, mask, lab
 
 
+def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int]]],
+               pad_id: int) -> float:
+    """One optimizer step on a batch of encoded items; returns the batch loss.
+    Shared by the default recipe (`train`) and the `train` verb (finetune.py)."""
+    import torch
+
+    ids, mask, lab = _collate(items, pad_id)
+    loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss.item()
+
+
 def training_sentences(cfg: TrainConfig) -> list[D.Sentence]:
     """Every labelled sentence the model may learn from (never the dev split)."""
     train_part, _ = D.anercorp_split(cfg.data_dir)
@@ -295,15 +311,9 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         batches = D.length_batches([len(i) for i, _ in items], cfg.batch_size, cfg.seed + epoch)
         t0, run_loss, n_loss = time.time(), 0.0, 0
         for b in batches:
-            ids, mask, lab = _collate([items[i] for i in b], tokenizer.pad_token_id)
-            loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
+            loss = train_step(model, opt, sched, [items[i] for i in b], tokenizer.pad_token_id)
             step += 1
-            run_loss += loss.item()
+            run_loss += loss
             n_loss += 1
             if cfg.log_every and step % cfg.log_every == 0:
                 log(f"epoch {epoch} step {step}/{total} loss {run_loss / n_loss:.4f} "
