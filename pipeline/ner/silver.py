@@ -1,0 +1,85 @@
+"""Self-training data: the confident sentences of annotated raw news, as CoNLL.
+
+Why: most names in new news never occur in ANERcorp train (DESIGN.md), and
+WikiANN/AQMAR bring names with other span conventions. Sentences the model
+itself tagged with high confidence bring new names *in ANERcorp's
+conventions* (our tokenizer, the clitic kept inside the token, as ANERcorp
+tags it).
+
+A sentence is kept when it has at least one entity, every entity in it scored
+at least `min_score`, and it is `min_tokens`..`max_tokens` long. Sentences
+without entities are not kept: the model's misses would come back as O tags.
+
+    arabic-news annotate news.jsonl --tokens -o news.annotated.jsonl
+    python -m pipeline.ner.silver news.annotated.jsonl -o silver.conll
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from pipeline.document import Document
+from pipeline.io.bio import group_by_sentence, project
+from pipeline.io.annotated import read_annotated_jsonl
+
+
+@dataclass(frozen=True)
+class SilverFilter:
+    min_score: float = 0.9
+    min_tokens: int = 5
+    max_tokens: int = 80
+
+
+def confident_sentences(doc: Document, keep: SilverFilter) -> Iterator[list[tuple[str, str]]]:
+    """(token, tag) rows of each sentence of `doc` that passes `keep`."""
+    tags = project(doc.tokens, doc.entities)
+    for group in group_by_sentence(doc.tokens, doc.sentences):
+        if not keep.min_tokens <= len(group) <= keep.max_tokens:
+            continue
+        start, end = doc.tokens[group[0]].start, doc.tokens[group[-1]].end
+        inside = [e for e in doc.entities if start <= e.start and e.end <= end]
+        if not inside or any((e.score if e.score is not None else 0.0) < keep.min_score
+                             for e in inside):
+            continue
+        yield [(doc.tokens[i].text, tags[i]) for i in group]
+
+
+def write_silver(docs: Iterable[Document], out: IO[str], keep: SilverFilter) -> dict:
+    counts = {"articles": 0, "sentences": 0, "entities": 0}
+    for doc in docs:
+        counts["articles"] += 1
+        if not doc.tokens:
+            continue
+        for rows in confident_sentences(doc, keep):
+            counts["sentences"] += 1
+            counts["entities"] += sum(tag.startswith("B-") for _, tag in rows)
+            # A token with white space inside (never produced by our tokenizer,
+            # but CoNLL cannot hold it) would break the column format.
+            out.write("".join(f"{text.replace(' ', '_')}\t{tag}\n" for text, tag in rows) + "\n")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("annotated", type=Path, help="JSONL written by `annotate --tokens`")
+    ap.add_argument("-o", "--output", type=Path, required=True, help="CoNLL file to write")
+    defaults = SilverFilter()
+    ap.add_argument("--min-score", type=float, default=defaults.min_score)
+    ap.add_argument("--min-tokens", type=int, default=defaults.min_tokens)
+    ap.add_argument("--max-tokens", type=int, default=defaults.max_tokens)
+    args = ap.parse_args(argv)
+    keep = SilverFilter(args.min_score, args.min_tokens, args.max_tokens)
+    docs = (a.doc for a in read_annotated_jsonl(args.annotated))
+    with open(args.output, "w", encoding="utf-8") as out:
+        counts = write_silver(docs, out, keep)
+    print(f"{args.output}: {counts['sentences']:,} sentences, {counts['entities']:,} entities "
+          f"from {counts['articles']:,} articles", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
