@@ -109,3 +109,21 @@ def test_proclitic_trimmed_and_joined_names_split_at_character_level(tiny_model)
     assert entities_for("بالبنتاغون", "ORG") == [("البنتاغون", "ORG")]
     assert entities_for("العراقوسوريا", "LOC") == [("العراق", "LOC"), ("سوريا", "LOC")]
     assert entities_for("بغداد", "LOC") == [("بغداد", "LOC")]
+
+
+def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_path):
+    """The sensitivity pass scores every group on raw news and keeps the
+    costliest one fp32; keeping a group fp32 never moves int8 further from fp32."""
+    import shutil
+
+    from pipeline.ner.onnx_export import build
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model[0], folder)
+    path, summary = build(folder, keep_fp32=1, data_dir=SHARED, log=lambda _: None)
+    kl = summary["kl_to_fp32"]
+    assert set(kl) == {"all int8", "embeddings", "layer.00", "layer.01", "classifier"}
+    assert summary["keep_fp32"] == [min((g for g in kl if g != "all int8"), key=kl.get)]
+    assert kl[summary["keep_fp32"][0]] <= kl["all int8"]
+    doc = next(_stage(folder).pipe([_doc()]))
+    assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)

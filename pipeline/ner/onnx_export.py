@@ -16,6 +16,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from pipeline.ner.infer import ONNX_FILE
 
@@ -48,7 +49,9 @@ def export_onnx(folder: Path, fp32_path: Path) -> None:
                       "logits": {0: "batch", 1: "length"}})
 
 
-def quantize(fp32_path: Path, int8_path: Path, *, embeddings: bool = True) -> None:
+def quantize(fp32_path: Path, int8_path: Path, *, embeddings: bool = True,
+             exclude: Sequence[str] = ()) -> None:
+    """int8 copy of `fp32_path`; the nodes named in `exclude` stay fp32."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # Dynamic quantisation: int8 weights (per output channel), activations
@@ -60,7 +63,7 @@ def quantize(fp32_path: Path, int8_path: Path, *, embeddings: bool = True) -> No
     # smallest file is the default and `embeddings=False` stays an option.
     ops = None if embeddings else ["MatMul"]
     quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8,
-                     per_channel=True, op_types_to_quantize=ops)
+                     per_channel=True, op_types_to_quantize=ops, nodes_to_exclude=list(exclude))
     if not embeddings:
         store_embeddings_fp16(int8_path)
 
@@ -93,14 +96,113 @@ def store_embeddings_fp16(path: Path) -> None:
     onnx.save(model, str(path))
 
 
-def build(folder: Path, *, quantize_embeddings: bool = True) -> Path:
+# -- which layers to keep in fp32 --------------------------------------------
+# The int8 loss is spread over the MatMuls (see `quantize`), but not evenly.
+# Each group (the embeddings, each encoder layer, the classifier) is scored by
+# how much closer to fp32 the int8 model gets when that group alone stays fp32:
+# mean KL(fp32 || int8) of the per-word label distributions on raw news
+# sentences. Unlabelled text, so no dev or test sentence takes part in the
+# choice.
+SENSITIVITY_SENTENCES = 300
+
+
+def node_groups(fp32_path: Path) -> dict[str, list[str]]:
+    """Weight-bearing MatMul/Gather node names per group: embeddings, layer.N, classifier."""
+    import re
+
+    import onnx
+
+    model = onnx.load(str(fp32_path), load_external_data=False)
+    weights = {i.name for i in model.graph.initializer}
+    groups: dict[str, list[str]] = {}
+    for node in model.graph.node:
+        if node.op_type not in ("MatMul", "Gather") or not any(i in weights for i in node.input):
+            continue
+        layer = re.search(r"layer\.(\d+)/", node.name)
+        group = (f"layer.{int(layer.group(1)):02d}" if layer
+                 else "classifier" if "classifier" in node.name else "embeddings")
+        groups.setdefault(group, []).append(node.name)
+    return dict(sorted(groups.items()))
+
+
+def raw_news_sentences(data_dir: Path, n: int = SENSITIVITY_SENTENCES) -> list[list[str]]:
+    """`n` sentences (as words) from the end of the Tunisian raw news file:
+    text no NER split uses."""
+    import gzip
+
+    path = data_dir / "raw_news" / "ant_jawharafm_v1.1.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line).get("text") or "" for line in fh][-400:]
+    out: list[list[str]] = []
+    for text in texts:
+        for sentence in text.replace("\n", ".").split("."):
+            words = sentence.split()
+            if 6 <= len(words) <= 40:
+                out.append(words)
+                if len(out) == n:
+                    return out
+    return out
+
+
+def mean_kl(ref: list, other: list) -> float:
+    import numpy as np
+
+    total = sum(float((np.exp(r) * (r - o)).sum()) for r, o in zip(ref, other))
+    return total / max(1, sum(len(r) for r in ref))
+
+
+def layer_sensitivity(fp32_path: Path, tokenizer, sentences: list[list[str]],
+                      max_length: int = 128, log=print) -> dict[str, float]:
+    """KL to fp32 with everything int8 ("all int8"), and with each group kept fp32."""
+    from pipeline.ner.infer import _onnx_forward
+    from pipeline.ner.train import word_log_probs
+
+    def log_probs(path: Path) -> list:
+        return word_log_probs(_onnx_forward(path, 0), tokenizer, sentences, max_length)
+
+    ref = log_probs(fp32_path)
+    groups = node_groups(fp32_path)
+    result: dict[str, float] = {}
+    for name, nodes in [("all int8", []), *groups.items()]:
+        variant = fp32_path.with_name("variant.int8.onnx")
+        quantize(fp32_path, variant, exclude=nodes)
+        result[name] = mean_kl(ref, log_probs(variant))
+        log(f"  {name:<12} kept fp32: KL to fp32 {result[name]:.5f}")
+    return result
+
+
+def most_sensitive(kl: dict[str, float], keep: int) -> list[str]:
+    groups = sorted((g for g in kl if g != "all int8"), key=lambda g: kl[g])
+    return groups[:keep]
+
+
+def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
+          data_dir: Path | None = None, log=print) -> tuple[Path, dict]:
+    """Write `folder/model.int8.onnx`; with `keep_fp32`, the groups whose int8
+    costs the most (measured on raw news) stay fp32. Returns the path and a
+    summary of what was kept and why."""
+    from transformers import AutoTokenizer
+
     folder = Path(folder)
+    summary: dict = {"keep_fp32": []}
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model.fp32.onnx"
         export_onnx(folder, fp32)
+        exclude: list[str] = []
+        if keep_fp32:
+            if data_dir is None:
+                raise ValueError("keep_fp32 needs data_dir (raw news for the sensitivity pass)")
+            tokenizer = AutoTokenizer.from_pretrained(folder)
+            kl = layer_sensitivity(fp32, tokenizer, raw_news_sentences(data_dir), log=log)
+            kept = most_sensitive(kl, keep_fp32)
+            groups = node_groups(fp32)
+            exclude = [n for g in kept for n in groups[g]]
+            summary = {"keep_fp32": kept, "kl_to_fp32": {k: round(v, 6) for k, v in kl.items()},
+                       "sentences": SENSITIVITY_SENTENCES,
+                       "text": "raw_news/ant_jawharafm_v1.1.jsonl.gz, last 400 articles"}
         out = folder / ONNX_FILE
-        quantize(fp32, out, embeddings=quantize_embeddings)
-    return out
+        quantize(fp32, out, embeddings=quantize_embeddings, exclude=exclude)
+    return out, summary
 
 
 def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dict:
@@ -130,10 +232,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="score fp32 torch and int8 onnx on the ANERcorp dev split")
     parser.add_argument("--fp16-embeddings", action="store_true",
                         help="keep the embedding tables out of int8, stored fp16 (+7 MB)")
+    parser.add_argument("--keep-fp32", type=int, default=0, metavar="N",
+                        help="keep the N groups (encoder layers, embeddings, classifier) whose "
+                             "int8 costs most, measured on raw news, in fp32")
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     args = parser.parse_args(argv)
-    path = build(args.folder, quantize_embeddings=not args.fp16_embeddings)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    path, summary = build(args.folder, quantize_embeddings=not args.fp16_embeddings,
+                          keep_fp32=args.keep_fp32, data_dir=args.data_dir)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); kept fp32: "
+          f"{', '.join(summary['keep_fp32']) or 'nothing'}")
+    (args.folder / "quantization.json").write_text(json.dumps(summary, indent=2),
+                                                    encoding="utf-8")
     if args.evaluate:
         scores = compare_runtimes(args.folder, args.data_dir)
         for name, s in scores.items():
