@@ -67,3 +67,17 @@ def test_training_reader_accepts_silver_output(tokenized, tmp_path):
     assert len(sentences) == 2
     words, tags = sentences[0]
     assert words[tags.index("B-PER")] == "ناصر"
+
+
+def test_news_sample_is_annotate_input(tmp_path):
+    from pathlib import Path
+
+    from pipeline.io.readers import read_documents
+    from pipeline.ner.silver import write_news_sample
+
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    path = tmp_path / "sample.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        assert write_news_sample(shared, out, skip=3, n=4, max_chars=3000) == 4
+    docs = list(read_documents([path]))
+    assert len(docs) == 4 and all(d.error is None and 0 < len(d.text) <= 3000 for d in docs)

@@ -10,13 +10,21 @@ A sentence is kept when it has at least one entity, every entity in it scored
 at least `min_score`, and it is `min_tokens`..`max_tokens` long. Sentences
 without entities are not kept: the model's misses would come back as O tags.
 
-    arabic-news annotate news.jsonl --tokens -o news.annotated.jsonl
-    python -m pipeline.ner.silver news.annotated.jsonl -o silver.conll
+    python -m pipeline.ner.silver sample -o build/silver_input.jsonl
+    arabic-news annotate build/silver_input.jsonl --model TEACHER --tokens \
+        -o build/silver_input.annotated.jsonl
+    python -m pipeline.ner.silver filter build/silver_input.annotated.jsonl -o build/silver.conll
+
+The sample is articles 25,000 onward of the multi-source raw news file: the
+build-base vocabulary counted the first 20,000, and no NER split comes from
+raw news.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,15 +71,49 @@ def write_silver(docs: Iterable[Document], out: IO[str], keep: SilverFilter) -> 
     return counts
 
 
+NEWS_FILE = "raw_news/ant_multisource_v2.1.jsonl.gz"
+
+
+def write_news_sample(data_dir: Path, out: IO[str], *, skip: int = 25_000, n: int = 3_000,
+                      max_chars: int = 6_000) -> int:
+    """`n` raw news articles (id, text) from article `skip` on, each at most
+    `max_chars` long (long articles are mostly lists, not prose)."""
+    written = 0
+    with gzip.open(data_dir / NEWS_FILE, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < skip:
+                continue
+            rec = json.loads(line)
+            if not rec.get("text") or len(rec["text"]) > max_chars:
+                continue
+            out.write(json.dumps({"id": rec["id"], "text": rec["text"]}, ensure_ascii=False) + "\n")
+            written += 1
+            if written == n:
+                break
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("annotated", type=Path, help="JSONL written by `annotate --tokens`")
-    ap.add_argument("-o", "--output", type=Path, required=True, help="CoNLL file to write")
+    sub = ap.add_subparsers(dest="command", required=True)
+    sample = sub.add_parser("sample", help="write raw news articles to annotate as JSONL")
+    sample.add_argument("-o", "--output", type=Path, required=True)
+    sample.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    sample.add_argument("--skip", type=int, default=25_000)
+    sample.add_argument("--articles", type=int, default=3_000)
+    pick = sub.add_parser("filter", help="confident sentences of annotated JSONL -> CoNLL")
+    pick.add_argument("annotated", type=Path, help="JSONL written by `annotate --tokens`")
+    pick.add_argument("-o", "--output", type=Path, required=True, help="CoNLL file to write")
     defaults = SilverFilter()
-    ap.add_argument("--min-score", type=float, default=defaults.min_score)
-    ap.add_argument("--min-tokens", type=int, default=defaults.min_tokens)
-    ap.add_argument("--max-tokens", type=int, default=defaults.max_tokens)
+    pick.add_argument("--min-score", type=float, default=defaults.min_score)
+    pick.add_argument("--min-tokens", type=int, default=defaults.min_tokens)
+    pick.add_argument("--max-tokens", type=int, default=defaults.max_tokens)
     args = ap.parse_args(argv)
+    if args.command == "sample":
+        with open(args.output, "w", encoding="utf-8") as out:
+            n = write_news_sample(args.data_dir, out, skip=args.skip, n=args.articles)
+        print(f"{args.output}: {n:,} articles", file=sys.stderr)
+        return 0
     keep = SilverFilter(args.min_score, args.min_tokens, args.max_tokens)
     docs = (a.doc for a in read_annotated_jsonl(args.annotated))
     with open(args.output, "w", encoding="utf-8") as out:
