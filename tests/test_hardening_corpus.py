@@ -136,9 +136,12 @@ def test_a_full_disk_is_reported_not_swallowed():
 
 
 def test_a_closed_pipe_is_reported_not_swallowed():
+    # The seeds 40 times with their tokens: far more output than a pipe buffer
+    # (64 KB) holds, so the writer cannot finish before the reader goes away
+    # (with the seeds once, it sometimes did, and the run rightly exited 0).
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "annotate", str(REPO / "seeds"), "--stages",
-         "tokenize", "--no-progress"],
+        [sys.executable, "-m", "pipeline", "annotate", *[str(REPO / "seeds")] * 40,
+         "--stages", "tokenize", "--tokens", "--no-progress"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.read(100)
     proc.stdout.close()  # the reader goes away, as `| head -c 100` does
