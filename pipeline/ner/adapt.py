@@ -23,7 +23,6 @@ stays unseen.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import random
@@ -32,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-NEWS_FILES = ("ant_multisource_v2.1.jsonl.gz", "ant_jawharafm_v1.1.jsonl.gz")
+from pipeline.io.raw_news import NEWS_FILES, iter_records, news_path, title_and_text
 
 
 @dataclass
@@ -59,15 +58,8 @@ class AdaptConfig:
 def read_articles(data_dir: Path, per_file: int = 0) -> list[str]:
     """Title and text of the raw news articles (the first `per_file` of each
     file, or all), file by file."""
-    texts = []
-    for name in NEWS_FILES:
-        with gzip.open(data_dir / "raw_news" / name, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if per_file and i >= per_file:
-                    break
-                rec = json.loads(line)
-                texts.append((rec.get("title") or "") + "\n" + (rec.get("text") or ""))
-    return texts
+    return [title_and_text(rec) for name in NEWS_FILES
+            for rec in iter_records(news_path(data_dir, name), per_file)]
 
 
 def blocks(tokenizer, texts: list[str], block: int) -> Iterator[list[int]]:

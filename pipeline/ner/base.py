@@ -17,7 +17,6 @@ not on the best Viterbi path cannot change the best path).
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from pipeline.io.raw_news import NEWS_FILES, iter_records, title_and_text
 from pipeline.ner.e5_file import E5File, read_e5_file
 
 METASPACE = "\u2581"
@@ -50,7 +50,6 @@ KEEP_CHAR_RANGES = (
 )
 
 NER_FILES = ("anercorp_camel_train.conll", "aqmar_train.conll", "wikiann_ar_train.conll")
-NEWS_FILES = ("ant_multisource_v2.1.jsonl.gz", "ant_jawharafm_v1.1.jsonl.gz")
 
 
 def build_tokenizer(pieces: list[tuple[str, float]], unk_id: int):
@@ -90,12 +89,9 @@ def iter_conll_text(path: Path) -> Iterator[str]:
 
 
 def iter_news_text(path: Path, limit: int) -> Iterator[str]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if i >= limit:
-                break
-            rec = json.loads(line)
-            yield (rec.get("title") or "") + "\n" + (rec.get("text") or "")
+    """Title and text of the first `limit` articles (none when `limit` is 0)."""
+    if limit > 0:
+        yield from map(title_and_text, iter_records(path, limit))
 
 
 def corpus_texts(data_dir: Path, news_articles: int) -> Iterator[str]:

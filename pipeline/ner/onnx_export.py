@@ -128,11 +128,9 @@ def node_groups(fp32_path: Path) -> dict[str, list[str]]:
 def raw_news_sentences(data_dir: Path, n: int = SENSITIVITY_SENTENCES) -> list[list[str]]:
     """`n` sentences (as words) from the end of the Tunisian raw news file:
     text no NER split uses."""
-    import gzip
+    from pipeline.io.raw_news import JAWHARAFM, iter_records, news_path
 
-    path = data_dir / "raw_news" / "ant_jawharafm_v1.1.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        texts = [json.loads(line).get("text") or "" for line in fh][-400:]
+    texts = [rec.get("text") or "" for rec in iter_records(news_path(data_dir, JAWHARAFM))][-400:]
     out: list[list[str]] = []
     for text in texts:
         for sentence in text.replace("\n", ".").split("."):

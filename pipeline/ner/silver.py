@@ -23,7 +23,6 @@ raw news.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import IO, Iterable, Iterator
 
 from pipeline.document import Document
 from pipeline.io.bio import group_by_sentence, project
+from pipeline.io.raw_news import MULTISOURCE, iter_records, news_path
 from pipeline.io.annotated import read_annotated_jsonl
 
 
@@ -71,25 +71,18 @@ def write_silver(docs: Iterable[Document], out: IO[str], keep: SilverFilter) -> 
     return counts
 
 
-NEWS_FILE = "raw_news/ant_multisource_v2.1.jsonl.gz"
-
-
 def write_news_sample(data_dir: Path, out: IO[str], *, skip: int = 25_000, n: int = 3_000,
                       max_chars: int = 6_000) -> int:
     """`n` raw news articles (id, text) from article `skip` on, each at most
     `max_chars` long (long articles are mostly lists, not prose)."""
     written = 0
-    with gzip.open(data_dir / NEWS_FILE, "rt", encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if i < skip:
-                continue
-            rec = json.loads(line)
-            if not rec.get("text") or len(rec["text"]) > max_chars:
-                continue
-            out.write(json.dumps({"id": rec["id"], "text": rec["text"]}, ensure_ascii=False) + "\n")
-            written += 1
-            if written == n:
-                break
+    for i, rec in enumerate(iter_records(news_path(data_dir, MULTISOURCE))):
+        if i < skip or not rec.get("text") or len(rec["text"]) > max_chars:
+            continue
+        out.write(json.dumps({"id": rec["id"], "text": rec["text"]}, ensure_ascii=False) + "\n")
+        written += 1
+        if written == n:
+            break
     return written
 
 
