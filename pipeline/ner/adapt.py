@@ -28,6 +28,7 @@ import math
 import random
 import time
 from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -123,7 +124,7 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
     held_out_texts = texts[-cfg.eval_articles:]
     texts = texts[:-cfg.eval_articles]
     random.Random(cfg.seed).shuffle(texts)
-    held_out = list(blocks(tokenizer, held_out_texts, cfg.block))[:20 * cfg.batch_size]
+    held_out = list(islice(blocks(tokenizer, held_out_texts, cfg.block), 20 * cfg.batch_size))
     # Masks for the held-out loss are drawn from a fixed generator so "before"
     # and "after" score the same masked positions.
     eval_batches = [held_out[i:i + cfg.batch_size] for i in range(0, len(held_out), cfg.batch_size)]
@@ -156,13 +157,16 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
     started = time.time()
     deadline = started + cfg.minutes * 60
     model.train()
-    step, running, unfrozen_at = 0, [], None
+    step, running, unfrozen_at = 0, [], started
     block_iter = blocks(tokenizer, texts, cfg.block)
     while True:
-        batch = [b for _, b in zip(range(cfg.batch_size), block_iter)]
-        if len(batch) < cfg.batch_size:
-            block_iter = blocks(tokenizer, texts, cfg.block)  # another pass
-            continue
+        batch = list(islice(block_iter, cfg.batch_size))
+        if len(batch) < cfg.batch_size:  # end of the text: another pass
+            block_iter = blocks(tokenizer, texts, cfg.block)
+            batch = list(islice(block_iter, cfg.batch_size))
+            if len(batch) < cfg.batch_size:
+                raise ValueError(f"the raw news text makes fewer than {cfg.batch_size} "
+                                 f"blocks of {cfg.block} pieces: raise max_articles")
         if step == cfg.head_steps:
             for p in body:
                 p.requires_grad_(True)
@@ -179,7 +183,6 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
         running.append(loss.item())
         step += 1
         if not cfg.max_steps and step == cfg.head_steps + 20:
-            unfrozen_at = unfrozen_at or started
             per_step = (time.time() - unfrozen_at) / 20
             expected = step + (deadline - time.time()) / per_step
             log(f"about {per_step:.2f} s a step: {expected:.0f} steps in the budget")
