@@ -99,3 +99,15 @@ def test_help_explains_every_option():
                    "--batch-size", "--no-progress"):
         assert option in text
     assert "exit status" in text
+
+
+def test_a_relative_model_path_means_the_working_directory(tmp_path):
+    """`--model models/default` typed in the repo is the repo's models/default,
+    not configs/models/default (config-file paths resolve against the config)."""
+    out = tmp_path / "out.jsonl"
+    article = tmp_path / "a.txt"
+    article.write_text("وصل الوزير ناصر بوريطة إلى مراكش.", encoding="utf-8")
+    proc = run_cli("annotate", str(article), "-o", str(out), "--model", "models/default")
+    assert proc.returncode == 0, proc.stderr.decode()
+    [rec] = read_records(out)
+    assert {(e["text"], e["label"]) for e in rec["entities"]} >= {("مراكش", "LOC")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from pipeline.config import Config, load_config
@@ -28,7 +29,9 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace, extra: dict[str, Any] | None = None) -> Config:
     overrides: dict[str, Any] = dict(extra or {})
     if args.model:
-        overrides["stages.entities.model"] = args.model
+        # A path typed on the command line means the working directory's path,
+        # not one relative to the config file (where config paths resolve).
+        overrides["stages.entities.model"] = str(Path(args.model).resolve())
     if args.stages:
         overrides["pipeline.stages"] = [s.strip() for s in args.stages.split(",") if s.strip()]
     if args.batch_size is not None:
