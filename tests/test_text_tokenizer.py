@@ -1,10 +1,15 @@
 """The tokeniser on the ugly cases of Arabic news, and its offset invariants."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.text.charsets import INVISIBLE
 from pipeline.text.tokenizer import tokenize
+
+INVISIBLE_CHAR = re.compile(f"[{INVISIBLE}]")
 
 
 def words(text: str) -> list[str]:
@@ -27,6 +32,9 @@ def words(text: str) -> list[str]:
     ("ﺍﻟﻌﺮﺍﻕ ﻭﺳﻮﺭﻳﺎ", ["ﺍﻟﻌﺮﺍﻕ", "ﻭﺳﻮﺭﻳﺎ"]),                   # presentation forms
     ("كوفيد-19", ["كوفيد", "-", "19"]),
     ("قال:\"نعم\".وأضاف", ["قال", ":", '"', "نعم", '"', ".", "وأضاف"]),
+    # bidi and zero-width marks at a word's edges are not part of it; inside, they stay
+    ("\u200fالوزير\u200f \u200bمصر\u200c \ufeff. \u200f", ["الوزير", "مصر", "."]),
+    ("و\u061cسوريا", ["و\u061cسوريا"]),
 ])
 def test_ugly_cases(text, expected):
     assert words(text) == expected
@@ -53,11 +61,14 @@ def _check_invariants(text: str) -> None:
     for s, e in spans:
         assert 0 <= prev_end <= s < e <= len(text), "ordered, non-overlapping, in range"
         assert not any(c.isspace() for c in text[s:e]), "a token never holds whitespace"
+        assert not INVISIBLE_CHAR.match(text[s]) and not INVISIBLE_CHAR.match(text[e - 1]), \
+            "a token never starts or ends with a bidi or zero-width mark"
         for i in range(s, e):
             covered[i] = True
         prev_end = e
     for i, ch in enumerate(text):
-        assert covered[i] or ch.isspace(), f"non-space char {ch!r} at {i} is in no token"
+        assert covered[i] or ch.isspace() or INVISIBLE_CHAR.match(ch), \
+            f"visible char {ch!r} at {i} is in no token"
 
 
 ARABIC_NEWS_ALPHABET = (

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from pipeline.document import Document
+from pipeline.text.charsets import INVISIBLE
 
 INPUT_SUFFIXES = (".txt", ".jsonl")
 # One article (a .txt file or a JSONL line) larger than this is reported, not
@@ -202,7 +203,7 @@ def _id_text(value: Any) -> str:
 
 # Whitespace and the invisible format characters (bidi marks and isolates,
 # zero-width spaces and joiners, the BOM): an article of only these is empty.
-_VISIBLE = re.compile(r"[^\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c]")
+_VISIBLE = re.compile(rf"[^\s{INVISIBLE}]")
 
 
 def _is_blank(text: str) -> bool:

@@ -11,6 +11,11 @@ ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06
 ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 LETTER = f"[{ARABIC_LETTERS}{ARABIC_MARKS}A-Za-z\u00c0-\u024f]"
 
+# Invisible format characters: bidi marks, embeddings and isolates, zero-width
+# spaces and joiners, word joiner, the BOM, the Arabic letter mark. Copy-pasted
+# news is full of them; they are never part of a word's edge.
+INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c"
+
 WESTERN_DIGITS = "0-9"
 EASTERN_DIGITS = "\u0660-\u0669"  # ٠-٩
 PERSIAN_DIGITS = "\u06f0-\u06f9"  # ۰-۹

@@ -18,7 +18,7 @@ from typing import Callable
 import spacy
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-from pipeline.text.charsets import DIGIT, LETTER, NUMBER_SEPARATORS
+from pipeline.text.charsets import DIGIT, INVISIBLE, LETTER, NUMBER_SEPARATORS
 
 # Zero-width boundaries between a letter and a digit, either way round.
 _LETTER_DIGIT = rf"(?<={LETTER})(?={DIGIT})|(?<={DIGIT})(?={LETTER})"
@@ -114,10 +114,12 @@ def _spacy_tokens(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
             start = begin + tok.idx
             end = start + len(tok.text)
             # spaCy's space tokens are runs of whitespace; a token may still carry
-            # unusual space characters at its edges (e.g. U+2028) - trim them.
-            while start < end and text[start].isspace():
+            # unusual space characters (e.g. U+2028) or invisible bidi and
+            # zero-width marks at its edges -- trim them, so "\u200fالوزير\u200f"
+            # is the token "الوزير" (an entity's text never ends in a mark).
+            while start < end and _blank(text[start]):
                 start += 1
-            while end > start and text[end - 1].isspace():
+            while end > start and _blank(text[end - 1]):
                 end -= 1
             if start < end:
                 spans.extend(_split_inner_space(text, start, end))
@@ -125,6 +127,11 @@ def _spacy_tokens(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
 
 
 _SPACE_RUN = re.compile(r"\s+")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or _INVISIBLE.match(char) is not None
 
 
 def _split_inner_space(text: str, start: int, end: int) -> list[tuple[int, int]]:

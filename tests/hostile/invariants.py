@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from pipeline.document import ENTITY_LABELS, QUALIFIERS, QUANTITY_KINDS, Document
+from pipeline.text.charsets import INVISIBLE
 
 RECORD_KEYS = {"id", "text", "sentences", "entities", "quantities", "meta"}
 
@@ -96,13 +98,18 @@ def _check_sentences_cover_tokens(sentences: list[tuple[int, int]],
             f"{rid}: token [{ts}, {te}) is in no sentence"
 
 
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+
+
 def _check_tokens_cover_text(doc: Document) -> None:
     covered = bytearray(len(doc.text))
     for t in doc.tokens:
         assert not any(c.isspace() for c in t.text), f"{doc.id}: token {t.text!r} holds a space"
         covered[t.start:t.end] = b"\x01" * (t.end - t.start)
     for i, ch in enumerate(doc.text):
-        assert covered[i] or ch.isspace(), f"{doc.id}: {ch!r} at {i} is in no token"
+        # Bidi and zero-width marks between or at the edge of words belong to no token.
+        assert covered[i] or ch.isspace() or _INVISIBLE.match(ch), \
+            f"{doc.id}: {ch!r} at {i} is in no token"
 
 
 def _check_quantity(q: dict[str, Any], text: str, rid: str) -> None:
