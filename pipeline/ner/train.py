@@ -51,6 +51,10 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     seed: int = 13
     threads: int = 2
+    # Weight averaging: the mean of the weights at the end of epochs
+    # average_from..epochs is scored on dev after the last epoch and saved if
+    # it beats every single epoch (0: off).
+    average_from: int = 0
     log_every: int = 50
     max_train_sentences: int = 0  # 0 = all ANERcorp train sentences (tests use a few)
     # Optional architecture override for tiny test models (None = the base's).
@@ -303,7 +307,11 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
         f"{total} steps over {cfg.epochs} epochs")
 
+    if cfg.average_from and not 1 <= cfg.average_from < cfg.epochs:
+        raise ValueError(f"average_from must be 0 (off) or 1..{cfg.epochs - 1} (an epoch "
+                         f"before the last), not {cfg.average_from}")
     history, best = [], None
+    averaged: dict | None = None  # running mean of the weights since average_from
     step = 0
     for epoch in range(1, cfg.epochs + 1):
         model.train()
@@ -328,20 +336,49 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         log(f"epoch {epoch} done: loss {row['train_loss']:.4f} dev F1 {scores['f1']:.4f} "
             f"(P {scores['precision']:.4f} R {scores['recall']:.4f}) {per} "
             f"[{row['seconds']:.0f}s]")
-        if best is None or scores["f1"] > best["f1"]:
-            best = row
-            save_model_folder(model, tokenizer, cfg.output, cfg, labels,
-                              {"split": f"{D.ANERCORP_TRAIN}: last 10% of sentences "
-                                        f"({len(dev)}), contiguous",
-                               "best": best, "history": history})
-            log(f"saved epoch {epoch} to {cfg.output}")
-        else:
-            # Keep the history complete next to the best weights.
-            path = cfg.output / "scores.json"
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            saved["history"] = history
-            path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+        best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log)
+        if cfg.average_from and epoch >= cfg.average_from:
+            averaged = _running_mean(averaged, model, epoch - cfg.average_from + 1)
+    if averaged is not None:
+        model.load_state_dict(averaged)
+        model.eval()
+        scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
+                          cfg.max_length)
+        row = {"epoch": f"mean of {cfg.average_from}-{cfg.epochs}", **scores}
+        history.append(row)
+        log(f"weights averaged over epochs {cfg.average_from}-{cfg.epochs}: dev F1 "
+            f"{scores['f1']:.4f} (P {scores['precision']:.4f} R {scores['recall']:.4f})")
+        best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log)
     return {"best": best, "history": history}
+
+
+def _running_mean(mean: dict | None, model, n: int) -> dict:
+    """Mean of the float weights after adding `model` as the n-th (1-based) sample."""
+    state = {k: v.detach().clone().float() for k, v in model.state_dict().items()}
+    if mean is None:
+        return state
+    for k, v in state.items():
+        if v.is_floating_point():
+            mean[k] += (v - mean[k]) / n
+    return mean
+
+
+def _keep_if_best(model, tokenizer, cfg: TrainConfig, labels: list[str], dev, history: list,
+                  row: dict, best: dict | None, log) -> dict:
+    """Save `model` when `row` has the best dev F1 so far; keep the history
+    complete next to the best weights either way. Returns the best row."""
+    if best is None or row["f1"] > best["f1"]:
+        save_model_folder(model, tokenizer, cfg.output, cfg, labels,
+                          {"split": f"{D.ANERCORP_TRAIN}: last 10% of sentences "
+                                    f"({len(dev)}), contiguous",
+                           "best": row, "history": history})
+        log(f"saved epoch {row['epoch']} to {cfg.output}")
+        return row
+    path = cfg.output / "scores.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["history"] = history
+    path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
