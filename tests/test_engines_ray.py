@@ -34,3 +34,17 @@ def test_ray_output_equals_local_output(tmp_path, local_ray):
     assert (tmp_path / "ray.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
     assert on_ray.articles == local.articles == 158
     assert on_ray.error_types == local.error_types == {"JSONError": 1, "MissingText": 1}
+
+
+def test_a_missing_model_is_a_clear_error_before_ray_starts(tmp_path):
+    """The stages are built in the driver first: no actor dies, no Ray session
+    is started, and the error names the folder."""
+    from pipeline.config import load_config
+    from pipeline.stages import PipelineError
+
+    config = load_config(None, {"stages.entities.model": str(tmp_path / "no_model")})
+    started = ray.is_initialized()
+    with pytest.raises(PipelineError, match="no_model"):
+        annotate_on_ray([SEEDS], tmp_path / "out.jsonl", config, progress=False)
+    assert ray.is_initialized() == started
+    assert not (tmp_path / "out.jsonl").exists()

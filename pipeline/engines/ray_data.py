@@ -166,6 +166,10 @@ def annotate_on_ray(inputs: list[str | Path], output: str | Path, config: Config
         raise InputError("--engine ray reads files, not standard input: the Ray workers "
                          "read them (from a filesystem every node sees)")
     started = time.perf_counter()
+    # Build the stages once here, before any actor starts: a missing model or
+    # a bad stage setting is then the same clear error as with the local
+    # engine, not an ActorDiedError from deep inside Ray.
+    config.build_pipeline()
     summary = Summary()
     own_session = not ray.is_initialized()
     if own_session:
