@@ -48,3 +48,41 @@ def test_a_missing_model_is_a_clear_error_before_ray_starts(tmp_path):
         annotate_on_ray([SEEDS], tmp_path / "out.jsonl", config, progress=False)
     assert ray.is_initialized() == started
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_resume_on_ray_keeps_the_done_lines_and_does_the_rest(tmp_path, local_ray):
+    """A .partial cut after 70 of 158 articles (the middle of the second input
+    file, with a torn last line) is finished on Ray: the same bytes as one
+    uninterrupted run, and only the missing articles were annotated."""
+    from pipeline.io.jsonl import partial_path
+
+    config = cheap_config()
+    inputs = [SEEDS, write_jsonl(tmp_path / "b_articles.jsonl", small_articles(153))]
+    whole = tmp_path / "whole.jsonl"
+    annotate(inputs, whole, config, progress=False)
+    lines = whole.read_bytes().splitlines(keepends=True)
+    out = tmp_path / "out.jsonl"
+    partial_path(out).write_bytes(b"".join(lines[:70]) + lines[70][:25])
+    summary = annotate_on_ray(inputs, out, config, actors=2, progress=False, resume=True,
+                              batch_size=16)
+    assert out.read_bytes() == whole.read_bytes()
+    assert (summary.articles, summary.resumed) == (158, 70)
+    # Everything already done: nothing to run, the output is committed.
+    partial_path(out).write_bytes(whole.read_bytes())
+    summary = annotate_on_ray(inputs, out, config, progress=False, resume=True)
+    assert (summary.articles, summary.resumed) == (158, 158)
+    assert out.read_bytes() == whole.read_bytes()
+
+
+def test_resume_on_ray_refuses_a_changed_input(tmp_path):
+    from pipeline.engines.resume import ResumeError
+    from pipeline.io.jsonl import partial_path
+
+    config = cheap_config()
+    first = write_jsonl(tmp_path / "a.jsonl", small_articles(10))
+    out = tmp_path / "out.jsonl"
+    annotate([first], out, config, progress=False)
+    partial_path(out).write_bytes(out.read_bytes())
+    changed = write_jsonl(tmp_path / "b.jsonl", small_articles(10)[::-1])
+    with pytest.raises(ResumeError, match="input changed"):
+        annotate_on_ray([changed], out, config, progress=False, resume=True)

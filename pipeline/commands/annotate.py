@@ -82,10 +82,8 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "ray":
         from pipeline.engines.ray_data import annotate_on_ray
 
-        if args.resume:
-            raise argparse.ArgumentTypeError("--resume works with --engine local only")
         summary = annotate_on_ray(args.inputs, args.output, config, address=args.ray_address,
-                                  actors=args.workers, progress=progress)
+                                  actors=args.workers, progress=progress, resume=args.resume)
     else:
         if args.ray_address:
             raise argparse.ArgumentTypeError("--ray-address needs --engine ray")
