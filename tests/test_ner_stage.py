@@ -121,11 +121,5 @@ def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_pat
     assert set(kl) == {"all int8", "embeddings", "layer.00", "layer.01", "classifier"}
     assert summary["keep_fp32"] == [min((g for g in kl if g != "all int8"), key=kl.get)]
     assert kl[summary["keep_fp32"][0]] <= kl["all int8"]
-    # Attention is fused (one node a layer), int8 unless its layer stays fp32.
-    import onnx
-
-    ops = [n.op_type for n in onnx.load(str(path)).graph.node]
-    kept_layers = sum(g.startswith("layer.") for g in summary["keep_fp32"])
-    assert (ops.count("QAttention"), ops.count("Attention")) == (2 - kept_layers, kept_layers)
     doc = next(_stage(folder).pipe([_doc()]))
     assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)
