@@ -27,7 +27,7 @@ import numpy as np
 from pipeline.ner.decode import log_softmax, spans, viterbi
 from pipeline.safe_load import check_model_folder
 
-Runtime = Literal["onnx", "torch"]
+Runtime = Literal["auto", "onnx", "torch", "torch-bf16"]
 ONNX_FILE = "model.int8.onnx"
 MAX_PIECES_PER_WORD = 24  # a URL or garbage run must not eat a window
 
@@ -70,6 +70,8 @@ class NerModel:
         self.bos = self.tokenizer.token_to_id("<s>")
         self.eos = self.tokenizer.token_to_id("</s>")
         self.pad = config.get("pad_token_id", 1)
+        if runtime == "auto":
+            runtime = "torch-bf16" if amx_bf16() else "onnx"
         self.runtime = runtime
         # `_forward(ids, mask) -> logits` is the only network-specific part;
         # the benchmark swaps in BERT-base here to time it over the same windows.
@@ -77,8 +79,11 @@ class NerModel:
             self._forward = _onnx_forward(self.folder / onnx_file, threads)
         elif runtime == "torch":
             self._forward = _torch_forward(self.folder, threads)
+        elif runtime == "torch-bf16":
+            self._forward = _torch_forward(self.folder, threads, bf16=True)
         else:
-            raise ValueError(f"runtime must be 'onnx' or 'torch', not {runtime!r}")
+            raise ValueError(f"runtime must be 'auto', 'onnx', 'torch' or 'torch-bf16', "
+                             f"not {runtime!r}")
 
     # -- windows ----------------------------------------------------------
     def _windows(self, sentences: Sequence[Sequence[str]]) -> list[_Window]:
@@ -178,20 +183,37 @@ def _onnx_forward(path: Path, threads: int):
     return forward
 
 
-def _torch_forward(folder: Path, threads: int):
+def amx_bf16() -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX).
+
+    Measured on such a CPU (Xeon with AMX, one thread, 300 raw news
+    sentences): torch bf16 1.11 s, onnxruntime int8 with three layers fp32
+    2.38 s, torch fp32 3.76 s; bf16 is also nearly lossless (mean KL to fp32
+    0.00003, int8 about 0.015). Without AMX, bf16 is emulated or half-rate and
+    the int8 graph is the fast path."""
+    import torch
+
+    check = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    try:
+        return bool(check and check() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _torch_forward(folder: Path, threads: int, bf16: bool = False):
     import torch
     from transformers import AutoModelForTokenClassification
 
     if threads:
         torch.set_num_threads(threads)
     model = AutoModelForTokenClassification.from_pretrained(
-        folder, dtype=torch.float32, use_safetensors=True, trust_remote_code=False,
-        local_files_only=True)
+        folder, dtype=torch.bfloat16 if bf16 else torch.float32, use_safetensors=True,
+        trust_remote_code=False, local_files_only=True)
     model.eval()
 
     def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
             out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
-        return out.logits.numpy()
+        return out.logits.float().numpy()
 
     return forward

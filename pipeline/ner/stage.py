@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Literal
 from pipeline.document import Document, Entity, Span
 from pipeline.ner.clitics import (document_proclitic_length, proclitic_length, split_joined,
                                   strip_edges)
-from pipeline.ner.infer import ONNX_FILE, NerModel, WordEntity
+from pipeline.ner.infer import ONNX_FILE, NerModel, WordEntity, amx_bf16
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.stages import BaseStage
 
@@ -25,8 +25,9 @@ from pipeline.stages import BaseStage
 class EntitiesSettings:
     # Model folder; relative paths resolve against the config file's folder.
     model: str = "../models/default"
-    # "onnx": int8 ONNX run by onnxruntime (fast default); "torch": the fp32 weights.
-    runtime: Literal["onnx", "torch"] = "onnx"
+    # "auto": "torch-bf16" on a CPU with AMX, else "onnx"; "onnx": the int8 graph
+    # run by onnxruntime; "torch": the weights in fp32; "torch-bf16": in bf16.
+    runtime: Literal["auto", "onnx", "torch", "torch-bf16"] = "auto"
     batch_size: int = 32  # windows per forward pass (windows of all documents in a call)
     max_length: int = 128  # subwords per window, <s> and </s> included
     stride: int = 32  # subwords of overlap between consecutive windows of a long sentence
@@ -66,6 +67,8 @@ class EntitiesStage(BaseStage):
         if not folder.is_absolute():
             folder = Path(base_dir) / folder
         runtime = settings.runtime
+        if runtime == "auto":
+            runtime = "torch-bf16" if amx_bf16() else "onnx"
         if runtime == "onnx" and not (folder / ONNX_FILE).exists() \
                 and (folder / "model.safetensors").exists():
             # A folder fresh from `arabic-news train` holds torch weights only
