@@ -61,7 +61,7 @@ def test_training_saves_a_complete_model_folder(tiny_model):
     assert 0.0 <= result["best"]["f1"] <= 1.0
 
 
-@pytest.mark.parametrize("runtime", ["onnx", "torch"])
+@pytest.mark.parametrize("runtime", ["onnx", "torch", "torch-bf16", "auto"])
 def test_entity_offsets_index_the_original_text(tiny_model, runtime):
     folder, _ = tiny_model
     stage = _stage(folder, runtime)
@@ -73,6 +73,26 @@ def test_entity_offsets_index_the_original_text(tiny_model, runtime):
             assert e.label in ("PER", "LOC", "ORG") and 0.0 <= e.score <= 1.0
             assert e.start >= last_end  # sorted, no overlaps
             last_end = e.end
+
+
+def test_auto_runtime_is_bf16_only_where_the_cpu_multiplies_bf16(tiny_model):
+    from pipeline.ner.infer import amx_bf16
+
+    stage = _stage(tiny_model[0], "auto")
+    assert stage.model.runtime == ("torch-bf16" if amx_bf16() else "onnx")
+
+
+def test_bf16_agrees_with_fp32(tiny_model):
+    """bf16 weights and activations move the label distributions very little."""
+    import numpy as np
+
+    from pipeline.ner.infer import NerModel
+
+    words = [w.split() for w in TEXT.split(". ")]
+    fp32 = NerModel(tiny_model[0], "torch").word_log_probs(words)
+    bf16 = NerModel(tiny_model[0], "torch-bf16").word_log_probs(words)
+    for a, b in zip(fp32, bf16):
+        assert np.abs(np.exp(a) - np.exp(b)).max() < 0.05
 
 
 def test_long_sentence_is_windowed_with_overlap(tiny_model):
@@ -109,7 +129,8 @@ def test_proclitic_trimmed_and_joined_names_split_at_character_level(tiny_model)
 
 def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_path):
     """The sensitivity pass scores every group on raw news and keeps the
-    costliest one fp32; keeping a group fp32 never moves int8 further from fp32."""
+    encoder layer whose int8 costs most in fp32 (embeddings and classifier are
+    scored, not kept: the size budget)."""
     import shutil
 
     from pipeline.ner.onnx_export import build
@@ -119,7 +140,9 @@ def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_pat
     path, summary = build(folder, keep_fp32=1, data_dir=SHARED, log=lambda _: None)
     kl = summary["kl_to_fp32"]
     assert set(kl) == {"all int8", "embeddings", "layer.00", "layer.01", "classifier"}
-    assert summary["keep_fp32"] == [min((g for g in kl if g != "all int8"), key=kl.get)]
-    assert kl[summary["keep_fp32"][0]] <= kl["all int8"]
+    # (the summary's KL figures are rounded to 6 places; the choice used the exact ones)
+    [kept] = summary["keep_fp32"]
+    assert kept in ("layer.00", "layer.01")
+    assert kl[kept] <= min(kl["layer.00"], kl["layer.01"]) + 1e-6
     doc = next(_stage(folder).pipe([_doc()]))
     assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)
