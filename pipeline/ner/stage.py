@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Literal
 from pipeline.document import Document, Entity, Span
 from pipeline.ner.clitics import (document_proclitic_length, proclitic_length, split_joined,
                                   strip_edges)
-from pipeline.ner.infer import ONNX_FILE, NerModel, WordEntity, amx_bf16
+from pipeline.ner.infer import ONNX_FILE, NerModel, WordEntity, resolve_runtime
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.stages import BaseStage
 
@@ -66,9 +66,7 @@ class EntitiesStage(BaseStage):
         folder = Path(settings.model).expanduser()
         if not folder.is_absolute():
             folder = Path(base_dir) / folder
-        runtime = settings.runtime
-        if runtime == "auto":
-            runtime = "torch-bf16" if amx_bf16() else "onnx"
+        runtime = resolve_runtime(settings.runtime)
         if runtime == "onnx" and not (folder / ONNX_FILE).exists() \
                 and (folder / "model.safetensors").exists():
             # A folder fresh from `arabic-news train` holds torch weights only
