@@ -90,6 +90,37 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
+# CPU features that change which runtime is fastest and how fast BERT-base
+# runs: the ratio is only comparable between runs with the same line here.
+CPU_FEATURES = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
+
+
+def machine() -> str:
+    """CPU model, the features above, core count and the kernels' library versions."""
+    import os
+    from importlib.metadata import PackageNotFoundError, version
+
+    model, flags = "unknown CPU", set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name") and model == "unknown CPU":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags") and not flags:
+                    flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    libs = []
+    for name in ("torch", "onnxruntime", "transformers"):
+        try:
+            libs.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            libs.append(f"{name} absent")
+    features = " ".join(f for f in CPU_FEATURES if f in flags) or "none of " + ", ".join(
+        CPU_FEATURES)
+    return f"Machine: {model}, {os.cpu_count()} CPUs, features: {features}; {', '.join(libs)}"
+
+
 def make_config(spec: dict):
     from pipeline.config import load_config
 
@@ -327,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
                               max([args.articles + WARMUP_ARTICLES, *sizes]))
         print(f"# Pipeline benchmark: {NEWS.name}, python {sys.version.split()[0]}, "
               f"{time.strftime('%Y-%m-%d %H:%M')}\n")
+        print(f"{machine()}\n")
         results: dict[str, dict] = {}
         if sections & {"throughput", "workers", "length", "memory"}:
             for name, stages in CHAINS.items():
