@@ -211,8 +211,13 @@ def _torch_forward(folder: Path, threads: int, bf16: bool = False):
     import torch
     from transformers import AutoModelForTokenClassification
 
+    from transformers.utils import logging as hf_logging
+
     if threads:
         torch.set_num_threads(threads)
+    # The "Loading weights" bar is noise in `annotate`'s output: our own
+    # progress bar and summary say what matters.
+    hf_logging.disable_progress_bar()
     model = AutoModelForTokenClassification.from_pretrained(
         folder, dtype=torch.bfloat16 if bf16 else torch.float32, use_safetensors=True,
         trust_remote_code=False, local_files_only=True)
