@@ -27,7 +27,7 @@ import random
 import re
 import sys
 from pathlib import Path
-from typing import IO, Sequence
+from typing import Sequence
 
 from pipeline.ner import data as D
 from pipeline.ner.clitics import ARTICLE, EDGE_PUNCT, proclitic_length
@@ -118,11 +118,6 @@ def augmented_sentences(data_dir: Path, extra_names: Sequence[Path] = (), copies
     return out, names
 
 
-def write_conll(sentences: Sequence[D.Sentence], out: IO[str]) -> None:
-    for words, tags in sentences:
-        out.write("".join(f"{w}\t{t}\n" for w, t in zip(words, tags)) + "\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path, required=True, help="CoNLL file to write")
@@ -135,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sents, names = augmented_sentences(args.data_dir, args.names, args.copies, args.seed)
     with open(args.output, "w", encoding="utf-8") as out:
-        write_conll(sents, out)
+        for words, tags in sents:
+            D.write_conll_sentence(out, words, tags)
     n_names = sum(t.startswith("B-") for _, tags in sents for t in tags)
     pools = ", ".join(f"{len(v):,} {t}" for t, v in names.items())
     print(f"{args.output}: {len(sents):,} sentences, {n_names:,} mentions drawn from {pools}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import IO, Iterable, Sequence
 
 from pipeline.io.conll import read_conll_sentences
 
@@ -28,6 +28,13 @@ def read_conll(path: str | Path) -> list[Sentence]:
     return [(sent.tokens, sent.tags)
             for doc in read_conll_sentences(path, labels=CONLL_TYPES, ignore=())
             for sent in doc]
+
+
+def write_conll_sentence(out: IO[str], words: Sequence[str], tags: Sequence[str]) -> None:
+    """One sentence in the format `read_conll` reads. A token with white space
+    inside (our tokenizer never makes one) would break the columns: it is
+    written with "_" in its place."""
+    out.write("".join(f"{w.replace(' ', '_')}\t{t}\n" for w, t in zip(words, tags)) + "\n")
 
 
 def split_dev(sentences: Sequence[Sentence]) -> tuple[list[Sentence], list[Sentence]]:

@@ -31,8 +31,9 @@ from typing import IO, Iterable, Iterator
 
 from pipeline.document import Document
 from pipeline.io.bio import group_by_sentence, project
-from pipeline.io.raw_news import MULTISOURCE, iter_records, news_path
 from pipeline.io.annotated import read_annotated_jsonl
+from pipeline.io.raw_news import MULTISOURCE, iter_records, news_path
+from pipeline.ner.data import write_conll_sentence
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,7 @@ def write_silver(docs: Iterable[Document], out: IO[str], keep: SilverFilter) -> 
         for rows in confident_sentences(doc, keep):
             counts["sentences"] += 1
             counts["entities"] += sum(tag.startswith("B-") for _, tag in rows)
-            # A token with white space inside (never produced by our tokenizer,
-            # but CoNLL cannot hold it) would break the column format.
-            out.write("".join(f"{text.replace(' ', '_')}\t{tag}\n" for text, tag in rows) + "\n")
+            write_conll_sentence(out, [text for text, _ in rows], [tag for _, tag in rows])
     return counts
 
 
