@@ -41,6 +41,7 @@ from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, evaluate,
+                                keep_encoder_layers,
                                 torch_forward, train_step)
 
 CHECKPOINT_DIR = "checkpoint"
@@ -201,6 +202,8 @@ def build_model(base: Path, cfg: TrainConfig, scheme: Labels):
                 label2id={l: i for i, l in enumerate(labels)}, num_hidden_layers=cfg.layers)
         return _make_model(replace_base(cfg, base), scheme.labels)
     model = AutoModelForTokenClassification.from_pretrained(base, dtype=torch.float32)
+    if cfg.keep_layers:
+        keep_encoder_layers(model, cfg.keep_layers)
     if scheme.added:
         old = model.classifier
         new = torch.nn.Linear(old.in_features, len(scheme.labels))

@@ -61,6 +61,10 @@ class TrainConfig:
     layers: int | None = None
     hidden: int | None = None  # tiny test models: width (heads of 32 dims, FFN 4x)
     init_from_base: bool = True
+    # A smaller, faster student: only these encoder layers of `base` (0-based,
+    # in order) are kept, with their trained weights; `base` may be a trained
+    # NER model folder, whose labels then carry over ([] or None = all layers).
+    keep_layers: list[int] | None = None
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -177,14 +181,33 @@ def _seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def keep_encoder_layers(model, keep: Sequence[int]) -> None:
+    """Drop every encoder layer not in `keep` (in place), as DistilBERT
+    initialises its student from alternate teacher layers."""
+    import torch
+
+    layers = model.base_model.encoder.layer
+    if sorted(set(keep)) != list(keep) or not all(0 <= i < len(layers) for i in keep):
+        raise ValueError(f"keep_layers must be increasing layer numbers in 0..{len(layers) - 1}, "
+                         f"not {list(keep)}")
+    model.base_model.encoder.layer = torch.nn.ModuleList(layers[i] for i in keep)
+    model.config.num_hidden_layers = len(keep)
+
+
 def _make_model(cfg: TrainConfig, labels: list[str]):
+    import torch
     from transformers import AutoConfig, AutoModelForTokenClassification
 
     id2label = dict(enumerate(labels))
     label2id = {l: i for i, l in id2label.items()}
     if cfg.init_from_base and cfg.layers is None and cfg.hidden is None:
-        return AutoModelForTokenClassification.from_pretrained(
-            cfg.base, num_labels=len(labels), id2label=id2label, label2id=label2id)
+        # fp32 whatever the file holds: a shipped model folder stores fp16.
+        model = AutoModelForTokenClassification.from_pretrained(
+            cfg.base, num_labels=len(labels), id2label=id2label, label2id=label2id,
+            dtype=torch.float32)
+        if cfg.keep_layers:
+            keep_encoder_layers(model, cfg.keep_layers)
+        return model
     # Tiny models (tests): same config family, fewer layers, fresh weights.
     conf = AutoConfig.from_pretrained(cfg.base, num_labels=len(labels), id2label=id2label,
                                       label2id=label2id)
