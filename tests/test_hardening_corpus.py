@@ -8,14 +8,12 @@ tests/hostile/stages.py); the heavy generated cases run through the cheap
 stages only, to keep CI short -- benchmarks/fuzz_long.py runs them all.
 """
 
-import json
 import shutil
 import subprocess
 import sys
 import time
 import tomllib
 
-import pytest
 
 from tests.conftest import REPO
 from tests.hostile import generate

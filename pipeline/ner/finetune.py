@@ -41,8 +41,7 @@ from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, evaluate,
-                                keep_encoder_layers,
-                                torch_forward, train_step)
+                                keep_encoder_layers, torch_forward, train_step)
 
 CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train.log"
