@@ -146,3 +146,21 @@ def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_pat
     assert kl[kept] <= min(kl["layer.00"], kl["layer.01"]) + 1e-6
     doc = next(_stage(folder).pipe([_doc()]))
     assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)
+
+
+def test_score_only_rates_the_shipped_files_without_exporting(tiny_model, capsys):
+    """`onnx_export --score-only` scores the folder as it is (no new export,
+    scores.json untouched), naming the CPU: int8 kernels differ by CPU."""
+    from pipeline.ner.infer import amx_bf16
+    from pipeline.ner.onnx_export import ONNX_FILE, compare_runtimes, main
+
+    folder = tiny_model[0]
+    before = {name: (folder / name).read_bytes() for name in (ONNX_FILE, "scores.json")}
+    assert main([str(folder), "--score-only", "--data-dir", str(SHARED)]) == 0
+    printed = capsys.readouterr().out
+    assert "dev split scores on" in printed and "onnx_int8: dev F1" in printed
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    scores = compare_runtimes(folder, SHARED)
+    expected = {"cpu", "torch_fp32", "onnx_int8"} | ({"torch_bf16"} if amx_bf16() else set())
+    assert set(scores) == expected
+    assert all(0.0 <= scores[k]["f1"] <= 1.0 for k in expected - {"cpu"})

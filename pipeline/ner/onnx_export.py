@@ -208,11 +208,13 @@ def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
 
 
 def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dict:
-    """Dev-split scores of the torch model in fp32 and bf16 and of the int8 ONNX model."""
+    """Dev-split scores of the torch model in fp32, of the int8 ONNX model and,
+    on a CPU with AMX, of the torch model in bf16 (elsewhere torch emulates
+    bf16: slow, and not what `runtime = "auto"` runs there)."""
     from transformers import AutoTokenizer
 
     from pipeline.ner import data as D
-    from pipeline.ner.infer import _onnx_forward, _torch_forward
+    from pipeline.ner.infer import _onnx_forward, _torch_forward, amx_bf16
     from pipeline.ner.train import evaluate
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -220,41 +222,63 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
     types = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["output_types"]
     _, dev = D.anercorp_split(data_dir)
-    result = {}
-    for name, forward in (("torch_fp32", _torch_forward(folder, 0)),
-                          ("torch_bf16", _torch_forward(folder, 0, bf16=True)),
-                          ("onnx_int8", _onnx_forward(folder / ONNX_FILE, 0))):
-        result[name] = evaluate(forward, tokenizer, labels, dev, types, max_length)
+    runtimes = [("torch_fp32", lambda: _torch_forward(folder, 0))]
+    if amx_bf16():
+        runtimes.append(("torch_bf16", lambda: _torch_forward(folder, 0, bf16=True)))
+    runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0)))
+    # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
+    result: dict = {"cpu": _cpu_name()}
+    for name, make in runtimes:
+        result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length)
     return result
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--evaluate", action="store_true",
-                        help="score fp32 torch and int8 onnx on the ANERcorp dev split")
+                        help="score fp32 torch and int8 onnx (and bf16 on AMX CPUs) on the "
+                             "ANERcorp dev split")
     parser.add_argument("--fp16-embeddings", action="store_true",
                         help="keep the embedding tables out of int8, stored fp16 (+7 MB)")
     parser.add_argument("--keep-fp32", type=int, default=0, metavar="N",
                         help="keep the N groups (encoder layers, embeddings, classifier) whose "
                              "int8 costs most, measured on raw news, in fp32")
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--score-only", action="store_true",
+                        help="no export: score the folder's existing files (with --evaluate)")
     args = parser.parse_args(argv)
-    path, summary = build(args.folder, quantize_embeddings=not args.fp16_embeddings,
-                          keep_fp32=args.keep_fp32, data_dir=args.data_dir)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); kept fp32: "
-          f"{', '.join(summary['keep_fp32']) or 'nothing'}")
-    (args.folder / "quantization.json").write_text(json.dumps(summary, indent=2),
-                                                    encoding="utf-8")
-    if args.evaluate:
+    if not args.score_only:
+        path, summary = build(args.folder, quantize_embeddings=not args.fp16_embeddings,
+                              keep_fp32=args.keep_fp32, data_dir=args.data_dir)
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); kept fp32: "
+              f"{', '.join(summary['keep_fp32']) or 'nothing'}")
+        (args.folder / "quantization.json").write_text(json.dumps(summary, indent=2),
+                                                        encoding="utf-8")
+    if args.evaluate or args.score_only:
         scores = compare_runtimes(args.folder, args.data_dir)
+        print(f"dev split scores on {scores['cpu']}")
         for name, s in scores.items():
+            if name == "cpu":
+                continue
             per = " ".join(f"{k} {v['f1-score']:.4f}" for k, v in s["per_label"].items())
             print(f"{name}: dev F1 {s['f1']:.4f} (P {s['precision']:.4f} R {s['recall']:.4f}) {per}")
-        path = args.folder / "scores.json"
-        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        saved["runtimes"] = scores
-        path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+        if not args.score_only:  # the shipped scores.json keeps the export's own run
+            path = args.folder / "scores.json"
+            saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+            saved["runtimes"] = scores
+            path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
     return 0
 
 
