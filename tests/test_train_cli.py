@@ -186,6 +186,27 @@ def test_a_saved_model_keeps_its_labels_and_gains_only_those_asked_for(setup):
     assert json.loads((more / "scores.json").read_text())["added_labels"] == ["B-MISC", "I-MISC"]
 
 
+def test_a_saved_model_gives_a_smaller_student(setup, capsys):
+    """`--set keep_layers=[...]` keeps those layers of a trained model (its
+    weights and labels) as a smaller model; a layer it does not have is a
+    usage error naming the key."""
+    tmp = setup["tmp"]
+    two = tmp / "two_layers"
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", two, "--max-steps", 1, "--no-progress",
+                      "--set", "layers=2") == 0
+    student = tmp / "student"
+    assert in_process("train", "--config", setup["config"], "--base", two, "--train",
+                      setup["train"], "--output", student, "--max-steps", 1, "--no-progress",
+                      "--set", "keep_layers=[1]") == 0
+    assert json.loads((student / "config.json").read_text())["num_hidden_layers"] == 1
+    assert in_process("train", "--config", setup["config"], "--base", two, "--train",
+                      setup["train"], "--output", tmp / "bad_student", "--max-steps", 1,
+                      "--no-progress", "--set", "keep_layers=[0,2]") == 2
+    assert "keep_layers" in capsys.readouterr().err
+    assert not (tmp / "bad_student").exists()
+
+
 def test_bad_training_data_exits_2_naming_file_and_line(setup):
     tmp = setup["tmp"]
     lines = setup["train"].read_text(encoding="utf-8").splitlines()

@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     import shutil
     import time
 
-    from pipeline.config import REPO_ROOT
+    from pipeline.config import REPO_ROOT, ConfigError
     from pipeline.io.readers import InputError
     from pipeline.ner.finetune import LOG_FILE, RunSpec
     from pipeline.ner.finetune import run as finetune
@@ -198,9 +198,9 @@ def run(args: argparse.Namespace) -> int:
         .rstrip())
     try:
         record = finetune(cfg, spec, resume=args.resume, progress=progress, log=log)
-    except InputError:
+    except (InputError, ConfigError):
         log_fh.close()
-        if created:  # bad data: leave nothing behind but the error message
+        if created:  # bad data or settings: leave nothing behind but the error message
             shutil.rmtree(output, ignore_errors=True)
         raise
     finally:

@@ -202,7 +202,12 @@ def build_model(base: Path, cfg: TrainConfig, scheme: Labels):
         return _make_model(replace_base(cfg, base), scheme.labels)
     model = AutoModelForTokenClassification.from_pretrained(base, dtype=torch.float32)
     if cfg.keep_layers:
-        keep_encoder_layers(model, cfg.keep_layers)
+        from pipeline.config import ConfigError
+
+        try:
+            keep_encoder_layers(model, cfg.keep_layers)
+        except ValueError as exc:  # known only now: how many layers `base` has
+            raise ConfigError(f"{base}: {exc}") from None
     if scheme.added:
         old = model.classifier
         new = torch.nn.Linear(old.in_features, len(scheme.labels))
