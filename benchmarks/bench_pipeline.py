@@ -355,7 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     sections = set(args.sections.split(","))
     lengths = [int(x) for x in args.lengths.split(",")]
     sizes = [int(x) for x in args.memory_sizes.split(",")]
-    common = {"model": args.model, "runtime": args.runtime}
+    # --model is relative to where the benchmark runs, as `annotate --model` is
+    # (the config would read it relative to configs/).
+    common = {"model": str(Path(args.model).resolve()) if args.model else None,
+              "runtime": args.runtime}
 
     with tempfile.TemporaryDirectory() as tmp:
         data = write_articles(Path(tmp) / "articles.jsonl",
