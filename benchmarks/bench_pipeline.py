@@ -35,7 +35,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from pipeline.ner.infer import amx_bf16  # noqa: E402  (needs the sys.path line)
+from pipeline.ner.infer import amx_bf16, cpu_info  # noqa: E402  (needs the sys.path line)
 
 NEWS = REPO.parent / "shared" / "data" / "raw_news" / "ant_multisource_v2.1.jsonl.gz"
 
@@ -104,16 +104,7 @@ def machine() -> str:
     import os
     from importlib.metadata import PackageNotFoundError, version
 
-    model, flags = "unknown CPU", set()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("model name") and model == "unknown CPU":
-                    model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
+    model, flags = cpu_info()
     libs = []
     for name in ("torch", "onnxruntime", "transformers"):
         try:

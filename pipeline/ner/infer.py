@@ -17,6 +17,7 @@ label, score). Characters are the stage's business (stage.py).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,6 +182,23 @@ def _onnx_forward(path: Path, threads: int):
     return forward
 
 
+@functools.lru_cache(maxsize=1)
+def cpu_info() -> tuple[str, frozenset[str]]:
+    """The CPU's model name and feature flags, from the kernel (/proc/cpuinfo);
+    ("unknown CPU", empty) where there is no such file."""
+    model, flags = "unknown CPU", frozenset()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name") and model == "unknown CPU":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags") and not flags:
+                    flags = frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return model, flags
+
+
 def amx_bf16() -> bool:
     """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX).
 
@@ -190,14 +208,7 @@ def amx_bf16() -> bool:
     0.00003, int8 about 0.015). Without AMX, bf16 is emulated or half-rate and
     the int8 graph is the fast path. Read from the kernel's CPU flags, not
     from torch: on other CPUs the onnx path never imports torch (~200 MB)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("flags"):
-                    return "amx_bf16" in line.split()
-    except OSError:
-        pass
-    return False
+    return "amx_bf16" in cpu_info()[1]
 
 
 def resolve_runtime(runtime: str) -> str:

@@ -214,7 +214,7 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     from transformers import AutoTokenizer
 
     from pipeline.ner import data as D
-    from pipeline.ner.infer import _onnx_forward, _torch_forward, amx_bf16
+    from pipeline.ner.infer import _onnx_forward, _torch_forward, amx_bf16, cpu_info
     from pipeline.ner.train import evaluate
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -227,21 +227,10 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
         runtimes.append(("torch_bf16", lambda: _torch_forward(folder, 0, bf16=True)))
     runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0)))
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
-    result: dict = {"cpu": _cpu_name()}
+    result: dict = {"cpu": cpu_info()[0]}
     for name, make in runtimes:
         result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length)
     return result
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
