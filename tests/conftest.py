@@ -23,3 +23,17 @@ def tiny_base(tmp_path_factory) -> Path:
     build_base(out, data_dir=SHARED / "data", news_articles=0, latin_pieces=100,
                log=lambda _: None)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_teacher(tmp_path_factory, tiny_base) -> Path:
+    """A tiny 3-layer NER model trained once a session: the teacher of the
+    student tests (keep_layers, soft-label distillation)."""
+    from pipeline.ner.train import TrainConfig, train
+
+    cfg = TrainConfig(base=tiny_base, output=tmp_path_factory.mktemp("teacher"),
+                      data_dir=SHARED / "data",
+                      epochs=3, max_train_sentences=300, layers=3, hidden=64, batch_size=16,
+                      max_length=64, encoder_lr=2e-3, head_lr=2e-3, log_every=0)
+    train(cfg, log=lambda _: None)
+    return cfg.output

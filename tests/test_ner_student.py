@@ -10,27 +10,14 @@ import pytest
 from tests.conftest import SHARED
 
 
-@pytest.fixture(scope="module")
-def teacher(tmp_path_factory, tiny_base):
-    """A tiny 3-layer model trained once for this module."""
-    from pipeline.ner.train import TrainConfig, train
-
-    cfg = TrainConfig(base=tiny_base, output=tmp_path_factory.mktemp("teacher"),
-                      data_dir=SHARED / "data",
-                      epochs=1, max_train_sentences=60, layers=3, hidden=64, batch_size=16,
-                      max_length=64, encoder_lr=2e-3, head_lr=2e-3, log_every=0)
-    train(cfg, log=lambda _: None)
-    return cfg.output
-
-
-def test_kept_layers_carry_the_teachers_weights(teacher):
+def test_kept_layers_carry_the_teachers_weights(tiny_teacher):
     import torch
     from transformers import AutoModelForTokenClassification
 
     from pipeline.ner.train import keep_encoder_layers
 
-    full = AutoModelForTokenClassification.from_pretrained(teacher, dtype=torch.float32)
-    student = AutoModelForTokenClassification.from_pretrained(teacher, dtype=torch.float32)
+    full = AutoModelForTokenClassification.from_pretrained(tiny_teacher, dtype=torch.float32)
+    student = AutoModelForTokenClassification.from_pretrained(tiny_teacher, dtype=torch.float32)
     keep_encoder_layers(student, [0, 2])
     assert len(student.base_model.encoder.layer) == 2
     assert student.config.num_hidden_layers == 2
@@ -43,11 +30,11 @@ def test_kept_layers_carry_the_teachers_weights(teacher):
     assert student(input_ids=ids).logits.shape == full(input_ids=ids).logits.shape
 
 
-def test_student_trains_saves_and_loads_in_the_stage(tmp_path, teacher):
+def test_student_trains_saves_and_loads_in_the_stage(tmp_path, tiny_teacher):
     from pipeline.ner.infer import NerModel
     from pipeline.ner.train import TrainConfig, train
 
-    cfg = TrainConfig(base=teacher, output=tmp_path / "student", data_dir=SHARED / "data",
+    cfg = TrainConfig(base=tiny_teacher, output=tmp_path / "student", data_dir=SHARED / "data",
                       epochs=1, max_train_sentences=60, batch_size=16, max_length=64,
                       encoder_lr=2e-3, head_lr=2e-3, log_every=0, keep_layers=[1])
     result = train(cfg, log=lambda _: None)
@@ -61,12 +48,12 @@ def test_student_trains_saves_and_loads_in_the_stage(tmp_path, teacher):
 
 
 @pytest.mark.parametrize("keep", [[2, 0], [0, 3], [0, 0]])
-def test_bad_layer_lists_are_refused(teacher, keep):
+def test_bad_layer_lists_are_refused(tiny_teacher, keep):
     import torch
     from transformers import AutoModelForTokenClassification
 
     from pipeline.ner.train import keep_encoder_layers
 
-    model = AutoModelForTokenClassification.from_pretrained(teacher, dtype=torch.float32)
+    model = AutoModelForTokenClassification.from_pretrained(tiny_teacher, dtype=torch.float32)
     with pytest.raises(ValueError, match="keep_layers"):
         keep_encoder_layers(model, keep)

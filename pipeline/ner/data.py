@@ -128,6 +128,7 @@ class Source:
     path: Path
     sample: int = 0  # sentences drawn per epoch (0 = all)
     last_epoch: int = 0  # 0 = every epoch
+    soft: bool = False  # train on the teacher's distributions, not the file's tags
 
 
 def epoch_sentences(sources: Sequence[tuple[Source, list[Sentence]]], epoch: int,

@@ -29,6 +29,7 @@ import numpy as np
 
 from pipeline.ner import data as D
 from pipeline.ner.decode import log_softmax, viterbi
+from pipeline.ner.distill import SoftLabels, soft_items, soft_loss, teacher_labels
 from pipeline.ner.lexicon import NameLexicon
 
 OUTPUT_TYPES = ("PER", "LOC", "ORG")
@@ -65,6 +66,11 @@ class TrainConfig:
     # in order) are kept, with their trained weights; `base` may be a trained
     # NER model folder, whose labels then carry over ([] or None = all layers).
     keep_layers: list[int] | None = None
+    # Soft-label distillation (pipeline/ner/distill.py): sources marked
+    # `soft = true` train on this model folder's label distributions, softened
+    # by `temperature`, instead of their tags.
+    teacher: Path | None = None
+    temperature: float = 2.0
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -82,12 +88,15 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
         raise ValueError(f"{path}: unknown [train] keys {sorted(unknown)}; allowed: "
                          f"{', '.join(sorted(allowed))}")
     here = path.parent
-    for key in ("base", "output", "data_dir"):
+    for key in ("base", "output", "data_dir", "teacher"):
         if key in raw:
             raw[key] = (here / raw[key]).resolve()
     raw["sources"] = [D.Source(path=(here / s["path"]).resolve(), sample=s.get("sample", 0),
-                               last_epoch=s.get("last_epoch", 0))
+                               last_epoch=s.get("last_epoch", 0), soft=s.get("soft", False))
                       for s in raw.get("sources", [])]
+    if any(s.soft for s in raw["sources"]) and not raw.get("teacher"):
+        raise ValueError(f"{path}: a source has soft = true but [train] has no teacher "
+                         f"(a model folder whose distributions are the targets)")
     for key in ("train_types", "output_types"):
         if key in raw:
             raw[key] = tuple(raw[key])
@@ -220,7 +229,7 @@ def _make_model(cfg: TrainConfig, labels: list[str]):
     return AutoModelForTokenClassification.from_config(conf)
 
 
-def _collate(items: list[tuple[list[int], list[int]]], pad_id: int):
+def _collate(items: list[tuple[list[int], list[int] | SoftLabels]], pad_id: int):
     import torch
 
     width = max(len(ids) for ids, _ in items)
@@ -229,19 +238,28 @@ def _collate(items: list[tuple[list[int], list[int]]], pad_id: int):
     mask = torch.zeros((len(items), width), dtype=torch.long)
     for r, (i, l) in enumerate(items):
         ids[r, :len(i)] = torch.tensor(i)
-        lab[r, :len(l)] = torch.tensor(l)
+        lab[r, :len(l)] = torch.tensor(l.mask if isinstance(l, SoftLabels) else l)
         mask[r, :len(i)] = 1
     return ids, mask, lab
 
 
-def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int]]],
-               pad_id: int) -> float:
-    """One optimizer step on a batch of encoded items; returns the batch loss.
-    Shared by the default recipe (`train`) and the `train` verb (finetune.py)."""
+def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int] | SoftLabels]],
+               pad_id: int, temperature: float = 2.0) -> float:
+    """One optimizer step on a batch of encoded items (hard tags, or a
+    teacher's distributions: SoftLabels); returns the batch loss. Shared by
+    the default recipe (`train`) and the `train` verb (finetune.py)."""
     import torch
 
     ids, mask, lab = _collate(items, pad_id)
-    loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
+    soft = [isinstance(l, SoftLabels) for _, l in items]
+    if any(soft):
+        logits = model(input_ids=ids, attention_mask=mask).logits
+        targets = torch.from_numpy(np.concatenate(
+            [l.log_probs for _, l in items if isinstance(l, SoftLabels)])).float()
+        total, n = soft_loss(logits, lab, torch.tensor(soft), targets, temperature)
+        loss = total / max(n, 1)
+    else:
+        loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
@@ -303,13 +321,21 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         anercorp_train = anercorp_train[:cfg.max_train_sentences]
     corpora = [(D.Source(cfg.data_dir / "ner" / D.ANERCORP_TRAIN), anercorp_train)]
     corpora += [(s, D.read_conll(s.path)) for s in cfg.sources]
+    if cfg.teacher is not None:
+        teacher_labels(cfg.teacher, labels)
     # Window and encode every corpus once; epochs then sample encoded items.
     encoded = []
     for source, sents in corpora:
         ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
-        encoded.append((source, list(zip(ds["input_ids"], ds["labels"]))))
+        if source.soft:
+            items = soft_items(cfg.teacher, source.path, ds["input_ids"], ds["labels"],
+                               tokenizer.pad_token_id, cfg.max_length, log)
+        else:
+            items = list(zip(ds["input_ids"], ds["labels"]))
+        encoded.append((source, items))
         log(f"source {source.path.name}: {len(sents)} sentences -> {len(ds)} windows, "
-            f"sample {source.sample or 'all'}, until epoch {source.last_epoch or 'last'}")
+            f"sample {source.sample or 'all'}, until epoch {source.last_epoch or 'last'}"
+            f"{', teacher distributions' if source.soft else ''}")
     log(f"dev (last 10% of {D.ANERCORP_TRAIN}): {len(dev)} sentences")
 
     model = _make_model(cfg, labels)
@@ -342,7 +368,8 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         batches = D.length_batches([len(i) for i, _ in items], cfg.batch_size, cfg.seed + epoch)
         t0, run_loss, n_loss = time.time(), 0.0, 0
         for b in batches:
-            loss = train_step(model, opt, sched, [items[i] for i in b], tokenizer.pad_token_id)
+            loss = train_step(model, opt, sched, [items[i] for i in b], tokenizer.pad_token_id,
+                              cfg.temperature)
             step += 1
             run_loss += loss
             n_loss += 1

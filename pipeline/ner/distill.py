@@ -1,0 +1,136 @@
+"""Soft-label distillation: a teacher model's label distributions as targets.
+
+A student trained on a teacher's confident sentences with hard tags (self-
+training) learns only the argmax, and only where the teacher was sure. Here
+the student matches the teacher's whole distribution at every word of every
+sentence of a transfer corpus (Hinton et al. 2015, "Distilling the knowledge
+in a neural network"; DistilBERT): a "B-ORG 0.6 / B-PER 0.3" word teaches
+more than a dropped sentence or a bare B-ORG.
+
+The teacher runs once per corpus, in torch fp32 (the same numbers on every CPU,
+unlike the int8 graph), on exactly the subword windows the student trains
+on; the distributions are cached next to the corpus, keyed by the teacher's
+weights, the corpus file and the window length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from pipeline.ner import data as D
+
+
+@dataclass(frozen=True)
+class SoftLabels:
+    """The targets of one window: `mask` has a 0 at each word's first subword
+    and IGNORE elsewhere (the shape of hard labels), `log_probs` one row of
+    teacher log-probabilities per first subword, in order."""
+
+    mask: list[int]
+    log_probs: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.mask)
+
+
+def teacher_labels(teacher: Path, labels: Sequence[str]) -> None:
+    """Refuse a teacher whose label set differs from the student's: its rows
+    would be read against the wrong columns."""
+    path = Path(teacher) / "config.json"
+    if not path.exists():
+        raise ValueError(f"teacher = {teacher}: not a model folder (no config.json)")
+    id2label = json.loads(path.read_text(encoding="utf-8")).get("id2label", {})
+    theirs = [id2label[k] for k in sorted(id2label, key=int)]
+    if theirs != list(labels):
+        raise ValueError(f"teacher = {teacher} predicts {theirs}; the student trains on "
+                         f"{list(labels)} (set train_types to the teacher's types)")
+
+
+def _digest(teacher: Path, corpus: Path, max_length: int) -> str:
+    h = hashlib.sha1()
+    with open(Path(teacher) / "model.safetensors", "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    stat = Path(corpus).stat()
+    h.update(f"{Path(corpus).resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{max_length}".encode())
+    return h.hexdigest()[:12]
+
+
+def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[list[int]],
+                      pad_id: int, threads: int = 0, batch_size: int = 32,
+                      log: Callable[[str], None] = print) -> list[np.ndarray]:
+    """Teacher log-probabilities at the non-IGNORE positions of each window
+    (float16: 9 labels x a few million words stays small)."""
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    if threads:
+        torch.set_num_threads(threads)
+    model = AutoModelForTokenClassification.from_pretrained(teacher, dtype=torch.float32).eval()
+    out: list[np.ndarray | None] = [None] * len(ids)
+    batches = D.length_batches([len(x) for x in ids], batch_size, None)
+    for n, batch in enumerate(batches, 1):
+        width = max(len(ids[i]) for i in batch)
+        arr = torch.full((len(batch), width), pad_id, dtype=torch.long)
+        att = torch.zeros((len(batch), width), dtype=torch.long)
+        for r, i in enumerate(batch):
+            arr[r, :len(ids[i])] = torch.tensor(ids[i])
+            att[r, :len(ids[i])] = 1
+        with torch.no_grad():
+            lp = torch.log_softmax(model(input_ids=arr, attention_mask=att).logits, -1).numpy()
+        for r, i in enumerate(batch):
+            keep = [p for p, m in enumerate(masks[i]) if m != D.IGNORE]
+            out[i] = lp[r, keep].astype(np.float16)
+        if n % 200 == 0:
+            log(f"teacher: {n}/{len(batches)} batches")
+    return out  # type: ignore[return-value]
+
+
+def soft_items(teacher: Path, corpus: Path, ids: Sequence[list[int]],
+               masks: Sequence[list[int]], pad_id: int, max_length: int,
+               log: Callable[[str], None] = print) -> list[tuple[list[int], SoftLabels]]:
+    """(input ids, SoftLabels) for every window of `corpus`, the teacher's
+    distributions read from the cache or computed and cached."""
+    cache = Path(corpus).with_name(
+        f"{Path(corpus).name}.teacher-{_digest(teacher, corpus, max_length)}.npz")
+    if cache.exists():
+        saved = np.load(cache)
+        rows, bounds = saved["rows"], saved["bounds"]
+        if len(bounds) == len(ids) + 1:
+            log(f"teacher distributions: {cache.name} (cached)")
+            lps = [rows[bounds[i]:bounds[i + 1]] for i in range(len(ids))]
+            return [(list(i), SoftLabels(list(m), lp)) for i, m, lp in zip(ids, masks, lps)]
+    log(f"teacher distributions: running {teacher} over {len(ids)} windows of {corpus.name}")
+    lps = teacher_log_probs(teacher, ids, masks, pad_id, log=log)
+    bounds = np.cumsum([0] + [len(x) for x in lps])
+    tmp = cache.with_suffix(".tmp.npz")
+    np.savez(tmp, rows=np.concatenate(lps), bounds=bounds)
+    tmp.replace(cache)
+    return [(list(i), SoftLabels(list(m), lp)) for i, m, lp in zip(ids, masks, lps)]
+
+
+def soft_loss(logits, lab, soft_rows, targets, temperature: float):
+    """Sum over labelled positions: cross-entropy to the gold tag for hard
+    rows, T^2-scaled KL to the teacher's distribution (both softened by T)
+    for soft rows; and the number of positions, to take the mean over."""
+    import torch
+    import torch.nn.functional as F
+
+    labelled = lab != D.IGNORE
+    hard = labelled & ~soft_rows[:, None]
+    soft = labelled & soft_rows[:, None]
+    total = logits.new_zeros(())
+    if hard.any():
+        total = total + F.cross_entropy(logits[hard], lab[hard], reduction="sum")
+    if soft.any():
+        t = temperature
+        teacher = torch.log_softmax(targets / t, -1)
+        student = torch.log_softmax(logits[soft] / t, -1)
+        total = total + (t * t) * F.kl_div(student, teacher, log_target=True, reduction="sum")
+    return total, int(labelled.sum())
