@@ -57,3 +57,13 @@ def test_bad_layer_lists_are_refused(tiny_teacher, keep):
     model = AutoModelForTokenClassification.from_pretrained(tiny_teacher, dtype=torch.float32)
     with pytest.raises(ValueError, match="keep_layers"):
         keep_encoder_layers(model, keep)
+
+
+def test_keep_layers_with_a_fresh_architecture_is_refused(tmp_path, tiny_teacher):
+    from pipeline.ner.train import TrainConfig, train
+
+    cfg = TrainConfig(base=tiny_teacher, output=tmp_path / "student", data_dir=SHARED / "data",
+                      epochs=1, max_train_sentences=10, layers=2, keep_layers=[0], log_every=0)
+    with pytest.raises(ValueError, match="keep_layers"):
+        train(cfg, log=lambda _: None)
+    assert not (tmp_path / "student").exists()

@@ -209,6 +209,10 @@ def _make_model(cfg: TrainConfig, labels: list[str]):
 
     id2label = dict(enumerate(labels))
     label2id = {l: i for i, l in id2label.items()}
+    if cfg.keep_layers and (cfg.layers is not None or cfg.hidden is not None
+                            or not cfg.init_from_base):
+        raise ValueError("keep_layers keeps trained layers of base; it cannot be combined "
+                         "with layers, hidden or init_from_base = false (fresh weights)")
     if cfg.init_from_base and cfg.layers is None and cfg.hidden is None:
         # fp32 whatever the file holds: a shipped model folder stores fp16.
         model = AutoModelForTokenClassification.from_pretrained(
