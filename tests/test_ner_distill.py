@@ -129,14 +129,16 @@ def test_a_distilled_student_moves_towards_its_teacher(tmp_path, tiny_base, tiny
     assert len(model.word_log_probs([["قال", "الرئيس", "في", "عمان"]])[0]) == 4
 
 
-def test_a_soft_source_needs_a_teacher(tmp_path):
-    from pipeline.ner.train import load_config
+def test_a_soft_source_needs_a_teacher(tmp_path, tiny_base, transfer_corpus):
+    from pipeline.ner import data as D
+    from pipeline.ner.train import TrainConfig, train
 
-    conf = tmp_path / "t.toml"
-    conf.write_text('[train]\nbase = "b"\noutput = "o"\ndata_dir = "d"\n'
-                    '[[train.sources]]\npath = "x.conll"\nsoft = true\n', encoding="utf-8")
+    cfg = TrainConfig(base=tiny_base, output=tmp_path / "student", data_dir=SHARED / "data",
+                      sources=[D.Source(transfer_corpus, soft=True)], layers=1, hidden=64,
+                      epochs=1, max_train_sentences=10, log_every=0)
     with pytest.raises(ValueError, match="teacher"):
-        load_config(conf)
+        train(cfg, log=lambda _: None)
+    assert not cfg.output.exists()
 
 
 def test_a_teacher_with_other_labels_is_refused(tmp_path, tiny_teacher, transfer_corpus):

@@ -207,6 +207,17 @@ def test_a_saved_model_gives_a_smaller_student(setup, capsys):
     assert not (tmp / "bad_student").exists()
 
 
+def test_the_verb_refuses_soft_label_distillation_by_name(setup, capsys):
+    """A teacher is the recipe's (pipeline/ner/train.py): the verb reads hard
+    tags only, so it stops instead of quietly ignoring the teacher."""
+    tmp = setup["tmp"]
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", tmp / "no_teacher", "--no-progress",
+                      "--set", 'teacher="models/default"') == 2
+    assert "teacher" in capsys.readouterr().err
+    assert not (tmp / "no_teacher").exists()
+
+
 def test_bad_training_data_exits_2_naming_file_and_line(setup):
     tmp = setup["tmp"]
     lines = setup["train"].read_text(encoding="utf-8").splitlines()

@@ -94,9 +94,6 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
     raw["sources"] = [D.Source(path=(here / s["path"]).resolve(), sample=s.get("sample", 0),
                                last_epoch=s.get("last_epoch", 0), soft=s.get("soft", False))
                       for s in raw.get("sources", [])]
-    if any(s.soft for s in raw["sources"]) and not raw.get("teacher"):
-        raise ValueError(f"{path}: a source has soft = true but [train] has no teacher "
-                         f"(a model folder whose distributions are the targets)")
     for key in ("train_types", "output_types"):
         if key in raw:
             raw[key] = tuple(raw[key])
@@ -325,6 +322,10 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         anercorp_train = anercorp_train[:cfg.max_train_sentences]
     corpora = [(D.Source(cfg.data_dir / "ner" / D.ANERCORP_TRAIN), anercorp_train)]
     corpora += [(s, D.read_conll(s.path)) for s in cfg.sources]
+    soft = [s.path for s in cfg.sources if s.soft]
+    if soft and cfg.teacher is None:
+        raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
+                         f"distributions are the targets)")
     if cfg.teacher is not None:
         teacher_labels(cfg.teacher, labels)
     # Window and encode every corpus once; epochs then sample encoded items.
