@@ -39,7 +39,7 @@ class SoftLabels:
         return len(self.mask)
 
 
-def teacher_labels(teacher: Path, labels: Sequence[str]) -> None:
+def check_teacher_labels(teacher: Path, labels: Sequence[str]) -> None:
     """Refuse a teacher whose label set differs from the student's: its rows
     would be read against the wrong columns."""
     path = Path(teacher) / "config.json"
@@ -63,15 +63,13 @@ def _digest(teacher: Path, corpus: Path, max_length: int) -> str:
 
 
 def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[list[int]],
-                      pad_id: int, threads: int = 0, batch_size: int = 32,
+                      pad_id: int, batch_size: int = 32,
                       log: Callable[[str], None] = print) -> list[np.ndarray]:
     """Teacher log-probabilities at the non-IGNORE positions of each window
     (float16: 9 labels x a few million words stays small)."""
     import torch
     from transformers import AutoModelForTokenClassification
 
-    if threads:
-        torch.set_num_threads(threads)
     model = AutoModelForTokenClassification.from_pretrained(teacher, dtype=torch.float32).eval()
     out: list[np.ndarray | None] = [None] * len(ids)
     batches = D.length_batches([len(x) for x in ids], batch_size, None)
@@ -92,6 +90,16 @@ def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[l
     return out  # type: ignore[return-value]
 
 
+def _cached(cache: Path, n_windows: int) -> list[np.ndarray] | None:
+    if not cache.exists():
+        return None
+    saved = np.load(cache)
+    rows, bounds = saved["rows"], saved["bounds"]
+    if len(bounds) != n_windows + 1:  # another windowing of the same file: recompute
+        return None
+    return [rows[bounds[i]:bounds[i + 1]] for i in range(n_windows)]
+
+
 def soft_items(teacher: Path, corpus: Path, ids: Sequence[list[int]],
                masks: Sequence[list[int]], pad_id: int, max_length: int,
                log: Callable[[str], None] = print) -> list[tuple[list[int], SoftLabels]]:
@@ -99,19 +107,16 @@ def soft_items(teacher: Path, corpus: Path, ids: Sequence[list[int]],
     distributions read from the cache or computed and cached."""
     cache = Path(corpus).with_name(
         f"{Path(corpus).name}.teacher-{_digest(teacher, corpus, max_length)}.npz")
-    if cache.exists():
-        saved = np.load(cache)
-        rows, bounds = saved["rows"], saved["bounds"]
-        if len(bounds) == len(ids) + 1:
-            log(f"teacher distributions: {cache.name} (cached)")
-            lps = [rows[bounds[i]:bounds[i + 1]] for i in range(len(ids))]
-            return [(list(i), SoftLabels(list(m), lp)) for i, m, lp in zip(ids, masks, lps)]
-    log(f"teacher distributions: running {teacher} over {len(ids)} windows of {corpus.name}")
-    lps = teacher_log_probs(teacher, ids, masks, pad_id, log=log)
-    bounds = np.cumsum([0] + [len(x) for x in lps])
-    tmp = cache.with_suffix(".tmp.npz")
-    np.savez(tmp, rows=np.concatenate(lps), bounds=bounds)
-    tmp.replace(cache)
+    lps = _cached(cache, len(ids))
+    if lps is not None:
+        log(f"teacher distributions: {cache.name} (cached)")
+    else:
+        log(f"teacher distributions: running {teacher} over {len(ids)} windows of "
+            f"{Path(corpus).name}")
+        lps = teacher_log_probs(teacher, ids, masks, pad_id, log=log)
+        tmp = cache.with_suffix(".tmp.npz")
+        np.savez(tmp, rows=np.concatenate(lps), bounds=np.cumsum([0] + [len(x) for x in lps]))
+        tmp.replace(cache)
     return [(list(i), SoftLabels(list(m), lp)) for i, m, lp in zip(ids, masks, lps)]
 
 

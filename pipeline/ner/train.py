@@ -29,7 +29,7 @@ import numpy as np
 
 from pipeline.ner import data as D
 from pipeline.ner.decode import log_softmax, viterbi
-from pipeline.ner.distill import SoftLabels, soft_items, soft_loss, teacher_labels
+from pipeline.ner.distill import SoftLabels, check_teacher_labels, soft_items, soft_loss
 from pipeline.ner.lexicon import NameLexicon
 
 OUTPUT_TYPES = ("PER", "LOC", "ORG")
@@ -327,7 +327,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
                          f"distributions are the targets)")
     if cfg.teacher is not None:
-        teacher_labels(cfg.teacher, labels)
+        check_teacher_labels(cfg.teacher, labels)
     # Window and encode every corpus once; epochs then sample encoded items.
     encoded = []
     for source, sents in corpora:
