@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.ner import data as D
@@ -60,3 +61,10 @@ def test_viterbi_never_opens_with_inside_tag():
     assert not tags[0].startswith("I-")
     assert spans(tags) and all(t != "I-LOC" or p in ("B-LOC", "I-LOC")
                                for p, t in zip(tags, tags[1:]))
+
+
+def test_pad_batch_pads_right_and_masks_only_real_positions():
+    ids, mask = D.pad_batch([[5, 6, 7], [8], []], pad_value=1)
+    assert ids.tolist() == [[5, 6, 7], [8, 1, 1], [1, 1, 1]]
+    assert mask.tolist() == [[1, 1, 1], [1, 0, 0], [0, 0, 0]]
+    assert ids.dtype == mask.dtype == np.int64

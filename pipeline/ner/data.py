@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Sequence
 
+import numpy as np
+
 from pipeline.io.conll import read_conll_sentences
 
 ANERCORP_TRAIN = "anercorp_camel_train.conll"
@@ -155,3 +157,16 @@ def length_batches(lengths: Sequence[int], batch_size: int, seed: int | None) ->
     if seed is not None:
         random.Random(seed).shuffle(batches)
     return batches
+
+
+def pad_batch(rows: Sequence[Sequence[int]], pad_value: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of different lengths as one int64 matrix padded on the right with
+    `pad_value`, and the attention mask (1 on real positions). Training,
+    evaluation, the teacher pass and inference all batch windows this way."""
+    width = max((len(r) for r in rows), default=0)
+    out = np.full((len(rows), width), pad_value, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+        mask[i, :len(r)] = 1
+    return out, mask

@@ -74,14 +74,10 @@ def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[l
     out: list[np.ndarray | None] = [None] * len(ids)
     batches = D.length_batches([len(x) for x in ids], batch_size, None)
     for n, batch in enumerate(batches, 1):
-        width = max(len(ids[i]) for i in batch)
-        arr = torch.full((len(batch), width), pad_id, dtype=torch.long)
-        att = torch.zeros((len(batch), width), dtype=torch.long)
-        for r, i in enumerate(batch):
-            arr[r, :len(ids[i])] = torch.tensor(ids[i])
-            att[r, :len(ids[i])] = 1
+        arr, att = D.pad_batch([ids[i] for i in batch], pad_id)
         with torch.no_grad():
-            lp = torch.log_softmax(model(input_ids=arr, attention_mask=att).logits, -1).numpy()
+            logits = model(input_ids=torch.from_numpy(arr), attention_mask=torch.from_numpy(att)).logits
+            lp = torch.log_softmax(logits, -1).numpy()
         for r, i in enumerate(batch):
             keep = [p for p, m in enumerate(masks[i]) if m != D.IGNORE]
             out[i] = lp[r, keep].astype(np.float16)

@@ -25,6 +25,7 @@ from typing import Literal, Sequence
 
 import numpy as np
 
+from pipeline.ner.data import pad_batch
 from pipeline.ner.decode import log_softmax, spans, viterbi
 from pipeline.safe_load import check_model_folder
 
@@ -134,12 +135,7 @@ class NerModel:
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
         for b in range(0, len(order), batch_size):
             batch = [windows[i] for i in order[b:b + batch_size]]
-            width = max(len(w.ids) for w in batch)
-            ids = np.full((len(batch), width), self.pad, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for r, w in enumerate(batch):
-                ids[r, :len(w.ids)] = w.ids
-                mask[r, :len(w.ids)] = 1
+            ids, mask = pad_batch([w.ids for w in batch], self.pad)
             logits = self._forward(ids, mask)
             for r, w in enumerate(batch):
                 lp = log_softmax(logits[r].astype(np.float64))

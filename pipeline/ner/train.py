@@ -115,12 +115,7 @@ def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
     ids = enc["input_ids"]
     out_chunks: list[np.ndarray | None] = [None] * len(chunks)
     for batch in D.length_batches([len(x) for x in ids], batch_size, None):
-        width = max(len(ids[i]) for i in batch)
-        arr = np.full((len(batch), width), tokenizer.pad_token_id, dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.int64)
-        for r, i in enumerate(batch):
-            arr[r, :len(ids[i])] = ids[i]
-            mask[r, :len(ids[i])] = 1
+        arr, mask = D.pad_batch([ids[i] for i in batch], tokenizer.pad_token_id)
         logits = forward(arr, mask)
         for r, i in enumerate(batch):
             lp = log_softmax(logits[r].astype(np.float64))
@@ -233,15 +228,9 @@ def _make_model(cfg: TrainConfig, labels: list[str]):
 def _collate(items: list[tuple[list[int], list[int] | SoftLabels]], pad_id: int):
     import torch
 
-    width = max(len(ids) for ids, _ in items)
-    ids = torch.full((len(items), width), pad_id, dtype=torch.long)
-    lab = torch.full((len(items), width), D.IGNORE, dtype=torch.long)
-    mask = torch.zeros((len(items), width), dtype=torch.long)
-    for r, (i, l) in enumerate(items):
-        ids[r, :len(i)] = torch.tensor(i)
-        lab[r, :len(l)] = torch.tensor(l.mask if isinstance(l, SoftLabels) else l)
-        mask[r, :len(i)] = 1
-    return ids, mask, lab
+    ids, mask = D.pad_batch([i for i, _ in items], pad_id)
+    lab, _ = D.pad_batch([l.mask if isinstance(l, SoftLabels) else l for _, l in items], D.IGNORE)
+    return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(lab)
 
 
 def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int] | SoftLabels]],
