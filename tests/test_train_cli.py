@@ -207,15 +207,41 @@ def test_a_saved_model_gives_a_smaller_student(setup, capsys):
     assert not (tmp / "bad_student").exists()
 
 
-def test_the_verb_refuses_soft_label_distillation_by_name(setup, capsys):
-    """A teacher is the recipe's (pipeline/ner/train.py): the verb reads hard
-    tags only, so it stops instead of quietly ignoring the teacher."""
-    tmp = setup["tmp"]
-    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
-                      "--output", tmp / "no_teacher", "--no-progress",
-                      "--set", 'teacher="models/default"') == 2
-    assert "teacher" in capsys.readouterr().err
-    assert not (tmp / "no_teacher").exists()
+def test_the_verb_distils_a_teacher_on_a_soft_source(setup, tiny_teacher, tmp_path, capsys):
+    """A config source with `soft = true` trains the verb's student on the
+    teacher's distributions (cached beside the corpus), as the recipe does;
+    a teacher with no soft source to read it is a usage error naming it."""
+    from pipeline.ner import data as D
+
+    transfer = tmp_path / "transfer.conll"
+    with open(transfer, "w", encoding="utf-8") as fh:
+        for words, tags in D.read_conll(AQMAR)[:40]:
+            D.write_conll_sentence(fh, words, tags)
+    outputs = {}
+    for soft in ("true", "false"):
+        config = tmp_path / f"distil-{soft}.toml"
+        tiny = setup["config"].read_text(encoding="utf-8").replace(
+            "replay = 0.05", "replay = 0").replace(  # the teacher's labels: MISC too
+            'train_types = ["PER", "LOC", "ORG"]', 'train_types = ["PER", "LOC", "ORG", "MISC"]')
+        config.write_text(tiny + f"""teacher = "{tiny_teacher}"
+max_train_sentences = 40
+[[train.sources]]
+path = "{transfer}"
+soft = {soft}
+""", encoding="utf-8")
+        outputs[soft] = tmp_path / f"student-{soft}"
+        code = in_process("train", "--config", config, "--output", outputs[soft], "--epochs", 1,
+                          "--no-progress")
+        err = capsys.readouterr().err
+        if soft == "false":  # the teacher is set but nothing reads it
+            assert code == 2 and "teacher" in err and "soft = true" in err
+            assert not outputs[soft].exists()
+        else:
+            assert code == 0, err
+            assert "transfer.conll: 40 sentences" in err and "teacher distributions" in err
+    assert len(list(tmp_path.glob("transfer.conll.teacher-*.npz"))) == 1
+    scores = json.loads((outputs["true"] / "scores.json").read_text(encoding="utf-8"))
+    assert scores["finished"] and scores["best"] is not None
 
 
 def test_bad_training_data_exits_2_naming_file_and_line(setup):

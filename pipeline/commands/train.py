@@ -91,11 +91,6 @@ def _config(path: Path, settings: dict, epochs: int | None, seed: int | None):
         cfg = load_config(path, **settings, epochs=epochs, seed=seed)
     except (ValueError, TypeError) as exc:
         raise ConfigError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
-    # The verb's loop reads tags only: a soft source would silently become the
-    # teacher-free hard-label training the config did not ask for.
-    if cfg.teacher is not None or any(s.soft for s in cfg.sources):
-        raise ConfigError(f"{path}: teacher / soft = true (soft-label distillation) are read "
-                          f"by the recipe only: python -m pipeline.ner.train {path}")
     return cfg
 
 

@@ -1,8 +1,9 @@
 """The `arabic-news train` loop: fine-tune a token classifier on new news, safely.
 
-Built on the pieces of pipeline/ner/train.py (optimizer groups, length-sorted
-batches, per-epoch corpus mixtures, Viterbi-decoded seqeval dev F1) and adds
-what a user's run needs that the one-off default-model recipe did not:
+Built on the pieces of pipeline/ner/train.py (optimizer groups, corpus encoding
+with soft-label sources, the training step, length-sorted batches, per-epoch
+corpus mixtures, Viterbi-decoded seqeval dev F1) and adds what a user's run
+needs that the one-off default-model recipe did not:
 
 * a starting point: the rebuilt base (`build-base`), or any saved model
   folder whose label map is kept (labels are added only when the config's
@@ -40,8 +41,9 @@ from pipeline.ner import checkpoint as ckpt
 from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.lexicon import NameLexicon
-from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, evaluate,
-                                keep_encoder_layers, torch_forward, train_step)
+from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, encode_corpora,
+                                evaluate, keep_encoder_layers, make_optimizer, torch_forward,
+                                train_step)
 
 CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train.log"
@@ -228,22 +230,6 @@ def replace_base(cfg: TrainConfig, base: Path) -> TrainConfig:
     return out
 
 
-def make_optimizer(model, cfg: TrainConfig):
-    """AdamW with the encoder at `encoder_lr` and the head at `head_lr` (as train.py)."""
-    import torch
-
-    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
-    named = list(model.named_parameters())
-    head = [p for n, p in named if n.startswith("classifier")]
-    enc_decay = [p for n, p in named if not n.startswith("classifier") and not no_decay(n)]
-    enc_plain = [p for n, p in named if not n.startswith("classifier") and no_decay(n)]
-    return torch.optim.AdamW([
-        {"params": enc_decay, "lr": cfg.encoder_lr, "weight_decay": cfg.weight_decay},
-        {"params": enc_plain, "lr": cfg.encoder_lr, "weight_decay": 0.0},
-        {"params": head, "lr": cfg.head_lr, "weight_decay": 0.0},
-    ])
-
-
 # -- the run --------------------------------------------------------------
 class DeferredInterrupt:
     """Ctrl-C during training is noted and acted on between optimizer steps,
@@ -328,11 +314,12 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     torch.set_num_threads(cfg.threads)
     _seed_everything(spec.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    label2id = {l: i for i, l in enumerate(scheme.labels)}
-    encoded = []
-    for source, sents in corpora.train:
-        ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
-        encoded.append((source, list(zip(ds["input_ids"], ds["labels"]))))
+    try:
+        encoded = encode_corpora(cfg, tokenizer, corpora.train, scheme.labels, log)
+    except ValueError as exc:  # a teacher that does not fit this run
+        from pipeline.config import ConfigError
+
+        raise ConfigError(f"{spec.config}: {exc}") from None
     model = build_model(base, cfg, scheme)
     evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length)
     optimizer = make_optimizer(model, cfg)
@@ -392,7 +379,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                     stopped = "max_steps"
                     break
                 loss = train_step(model, optimizer, scheduler, [items[i] for i in batches[bi]],
-                                  tokenizer.pad_token_id)
+                                  tokenizer.pad_token_id, cfg.temperature)
                 state["step"] += 1
                 state["batch"] = bi + 1
                 state["loss_sum"] += loss

@@ -233,6 +233,54 @@ def _collate(items: list[tuple[list[int], list[int] | SoftLabels]], pad_id: int)
     return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(lab)
 
 
+def make_optimizer(model, cfg: TrainConfig):
+    """AdamW with the encoder at `encoder_lr` and the head at `head_lr`; no
+    weight decay on biases and LayerNorm."""
+    import torch
+
+    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
+    named = list(model.named_parameters())
+    head = [p for n, p in named if n.startswith("classifier")]
+    enc_decay = [p for n, p in named if not n.startswith("classifier") and not no_decay(n)]
+    enc_plain = [p for n, p in named if not n.startswith("classifier") and no_decay(n)]
+    return torch.optim.AdamW([
+        {"params": enc_decay, "lr": cfg.encoder_lr, "weight_decay": cfg.weight_decay},
+        {"params": enc_plain, "lr": cfg.encoder_lr, "weight_decay": 0.0},
+        {"params": head, "lr": cfg.head_lr, "weight_decay": 0.0},
+    ])
+
+
+def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source, list]],
+                   labels: Sequence[str], log: Callable[[str], None] = print) -> list:
+    """Window and encode every corpus once (epochs then sample the encoded
+    items): (input ids, tag ids) per window, or (input ids, SoftLabels) for a
+    `soft` source, whose targets are the teacher's distributions. Shared by
+    the recipe (`train`) and the `train` verb (finetune.py)."""
+    soft = [s.path for s, _ in corpora if s.soft]
+    if soft and cfg.teacher is None:
+        raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
+                         f"distributions are the targets)")
+    if cfg.teacher is not None:
+        if not soft:
+            raise ValueError(f"teacher = {cfg.teacher} is read by sources with soft = true; "
+                             f"no source this run trains on has it")
+        check_teacher_labels(cfg.teacher, labels)
+    label2id = {l: i for i, l in enumerate(labels)}
+    encoded = []
+    for source, sents in corpora:
+        ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
+        if source.soft:
+            items = soft_items(cfg.teacher, source.path, ds["input_ids"], ds["labels"],
+                               tokenizer.pad_token_id, cfg.max_length, log)
+        else:
+            items = list(zip(ds["input_ids"], ds["labels"]))
+        encoded.append((source, items))
+        log(f"source {source.path.name}: {len(sents)} sentences -> {len(ds)} windows, "
+            f"sample {source.sample or 'all'}, until epoch {source.last_epoch or 'last'}"
+            f"{', teacher distributions' if source.soft else ''}")
+    return encoded
+
+
 def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int] | SoftLabels]],
                pad_id: int, temperature: float = 2.0) -> float:
     """One optimizer step on a batch of encoded items (hard tags, or a
@@ -304,46 +352,17 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     _seed_everything(cfg.seed)
     tokenizer = AutoTokenizer.from_pretrained(cfg.base)
     labels = D.bio_labels(cfg.train_types)
-    label2id = {l: i for i, l in enumerate(labels)}
 
     anercorp_train, dev = D.anercorp_split(cfg.data_dir)
     if cfg.max_train_sentences:
         anercorp_train = anercorp_train[:cfg.max_train_sentences]
     corpora = [(D.Source(cfg.data_dir / "ner" / D.ANERCORP_TRAIN), anercorp_train)]
     corpora += [(s, D.read_conll(s.path)) for s in cfg.sources]
-    soft = [s.path for s in cfg.sources if s.soft]
-    if soft and cfg.teacher is None:
-        raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
-                         f"distributions are the targets)")
-    if cfg.teacher is not None:
-        check_teacher_labels(cfg.teacher, labels)
-    # Window and encode every corpus once; epochs then sample encoded items.
-    encoded = []
-    for source, sents in corpora:
-        ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
-        if source.soft:
-            items = soft_items(cfg.teacher, source.path, ds["input_ids"], ds["labels"],
-                               tokenizer.pad_token_id, cfg.max_length, log)
-        else:
-            items = list(zip(ds["input_ids"], ds["labels"]))
-        encoded.append((source, items))
-        log(f"source {source.path.name}: {len(sents)} sentences -> {len(ds)} windows, "
-            f"sample {source.sample or 'all'}, until epoch {source.last_epoch or 'last'}"
-            f"{', teacher distributions' if source.soft else ''}")
+    encoded = encode_corpora(cfg, tokenizer, corpora, labels, log)
     log(f"dev (last 10% of {D.ANERCORP_TRAIN}): {len(dev)} sentences")
 
     model = _make_model(cfg, labels)
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
-    enc_decay = [p for n, p in model.named_parameters()
-                 if not n.startswith("classifier") and not no_decay(n)]
-    enc_plain = [p for n, p in model.named_parameters()
-                 if not n.startswith("classifier") and no_decay(n)]
-    opt = torch.optim.AdamW([
-        {"params": enc_decay, "lr": cfg.encoder_lr, "weight_decay": cfg.weight_decay},
-        {"params": enc_plain, "lr": cfg.encoder_lr, "weight_decay": 0.0},
-        {"params": head, "lr": cfg.head_lr, "weight_decay": 0.0},
-    ])
+    opt = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, cfg.seed) for e in range(1, cfg.epochs + 1)]
     total = sum(math.ceil(len(items) / cfg.batch_size) for items in epoch_items)
     sched = get_linear_schedule_with_warmup(opt, int(cfg.warmup_ratio * total), total)
