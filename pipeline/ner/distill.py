@@ -11,6 +11,13 @@ The teacher runs once per corpus, in torch fp32 (the same numbers on every CPU,
 unlike the int8 graph), on exactly the subword windows the student trains
 on; the distributions are cached next to the corpus, keyed by the teacher's
 weights, the corpus file and the window length.
+
+Optionally (`hidden_weight`) the student's layers also learn the teacher's
+hidden states (TinyBERT, Jiao et al. 2020: intermediate layers pass on more
+than the output does): each student layer's output is pulled, by mean
+squared error, towards the teacher layer it stands for. Those targets are
+too big to cache (a 384-vector per subword per layer), so the teacher runs
+alongside the student on every batch.
 """
 
 from __future__ import annotations
@@ -135,3 +142,48 @@ def soft_loss(logits, lab, soft_rows, targets, temperature: float):
         student = torch.log_softmax(logits[soft] / t, -1)
         total = total + (t * t) * F.kl_div(student, teacher, log_target=True, reduction="sum")
     return total, int(labelled.sum())
+
+
+def layer_pairs(student_layers: int, teacher_layers: int) -> list[tuple[int, int]]:
+    """(student, teacher) indices into the models' `hidden_states` (0 = the
+    embeddings, i = the output of layer i): the embeddings match, and student
+    layer i stands for teacher layer i * T / S, TinyBERT's uniform map (6 of
+    12: 1-2, 2-4, ..., 6-12, the end of each block of two it replaces)."""
+    if not 0 < student_layers <= teacher_layers:
+        raise ValueError(f"a student of {student_layers} layers cannot stand for a teacher of "
+                         f"{teacher_layers}")
+    return [(0, 0)] + [(i, i * teacher_layers // student_layers)
+                       for i in range(1, student_layers + 1)]
+
+
+class HiddenMatch:
+    """The teacher's hidden states as targets for the student's, on every batch."""
+
+    def __init__(self, teacher: Path, student_config, weight: float):
+        import torch
+        from transformers import AutoModelForTokenClassification
+
+        self.teacher = AutoModelForTokenClassification.from_pretrained(
+            teacher, dtype=torch.float32).eval()
+        for p in self.teacher.parameters():
+            p.requires_grad_(False)
+        theirs = self.teacher.config
+        if theirs.hidden_size != student_config.hidden_size:
+            raise ValueError(f"hidden_weight: the teacher {teacher} is {theirs.hidden_size} wide, "
+                             f"the student {student_config.hidden_size}; their hidden states "
+                             f"match only at the same width")
+        self.pairs = layer_pairs(student_config.num_hidden_layers, theirs.num_hidden_layers)
+        self.weight = weight
+
+    def loss(self, student_hidden, ids, mask):
+        """Weighted mean squared error over the real (unpadded) positions,
+        averaged over the matched layers."""
+        import torch
+
+        with torch.no_grad():
+            target = self.teacher(input_ids=ids, attention_mask=mask,
+                                  output_hidden_states=True).hidden_states
+        real = mask.bool()
+        total = sum(torch.nn.functional.mse_loss(student_hidden[s][real], target[t][real])
+                    for s, t in self.pairs)
+        return self.weight * total / len(self.pairs)

@@ -42,8 +42,8 @@ from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, encode_corpora,
-                                evaluate, keep_encoder_layers, make_optimizer, torch_forward,
-                                train_step)
+                                evaluate, hidden_match, keep_encoder_layers, make_optimizer,
+                                torch_forward, train_step)
 
 CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train.log"
@@ -321,6 +321,12 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
 
         raise ConfigError(f"{spec.config}: {exc}") from None
     model = build_model(base, cfg, scheme)
+    try:
+        hidden = hidden_match(cfg, model)
+    except ValueError as exc:  # a teacher of another width
+        from pipeline.config import ConfigError
+
+        raise ConfigError(f"{spec.config}: {exc}") from None
     evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length)
     optimizer = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, spec.seed) for e in range(1, spec.epochs + 1)]
@@ -379,7 +385,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                     stopped = "max_steps"
                     break
                 loss = train_step(model, optimizer, scheduler, [items[i] for i in batches[bi]],
-                                  tokenizer.pad_token_id, cfg.temperature)
+                                  tokenizer.pad_token_id, cfg.temperature, hidden)
                 state["step"] += 1
                 state["batch"] = bi + 1
                 state["loss_sum"] += loss

@@ -29,7 +29,8 @@ import numpy as np
 
 from pipeline.ner import data as D
 from pipeline.ner.decode import log_softmax, viterbi
-from pipeline.ner.distill import SoftLabels, check_teacher_labels, soft_items, soft_loss
+from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels, soft_items,
+                                  soft_loss)
 from pipeline.ner.lexicon import NameLexicon
 
 OUTPUT_TYPES = ("PER", "LOC", "ORG")
@@ -71,6 +72,9 @@ class TrainConfig:
     # by `temperature`, instead of their tags.
     teacher: Path | None = None
     temperature: float = 2.0
+    # > 0: the student's hidden states also learn the teacher's (distill.HiddenMatch),
+    # this weight times their mean squared error joining the loss of every batch.
+    hidden_weight: float = 0.0
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -260,10 +264,15 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
     if soft and cfg.teacher is None:
         raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
                          f"distributions are the targets)")
+    if cfg.hidden_weight < 0:
+        raise ValueError(f"hidden_weight must be 0 (off) or positive, not {cfg.hidden_weight}")
+    if cfg.hidden_weight and cfg.teacher is None:
+        raise ValueError("hidden_weight > 0 needs teacher (a model folder whose hidden states "
+                         "are the targets)")
     if cfg.teacher is not None:
-        if not soft:
-            raise ValueError(f"teacher = {cfg.teacher} is read by sources with soft = true; "
-                             f"no source this run trains on has it")
+        if not soft and not cfg.hidden_weight:
+            raise ValueError(f"teacher = {cfg.teacher} is read by sources with soft = true and "
+                             f"by hidden_weight > 0; this run has neither")
         check_teacher_labels(cfg.teacher, labels)
     label2id = {l: i for i, l in enumerate(labels)}
     encoded = []
@@ -281,23 +290,34 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
     return encoded
 
 
+def hidden_match(cfg: TrainConfig, model) -> HiddenMatch | None:
+    """The teacher alongside the student when `hidden_weight` asks for it."""
+    return HiddenMatch(cfg.teacher, model.config, cfg.hidden_weight) if cfg.hidden_weight \
+        else None
+
+
 def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int] | SoftLabels]],
-               pad_id: int, temperature: float = 2.0) -> float:
+               pad_id: int, temperature: float = 2.0, hidden: HiddenMatch | None = None) -> float:
     """One optimizer step on a batch of encoded items (hard tags, or a
-    teacher's distributions: SoftLabels); returns the batch loss. Shared by
-    the default recipe (`train`) and the `train` verb (finetune.py)."""
+    teacher's distributions: SoftLabels), plus the hidden-state loss when
+    `hidden` is given; returns the batch loss. Shared by the default recipe
+    (`train`) and the `train` verb (finetune.py)."""
     import torch
 
     ids, mask, lab = _collate(items, pad_id)
     soft = [isinstance(l, SoftLabels) for _, l in items]
     if any(soft):
-        logits = model(input_ids=ids, attention_mask=mask).logits
+        out = model(input_ids=ids, attention_mask=mask, output_hidden_states=hidden is not None)
         targets = torch.from_numpy(np.concatenate(
             [l.log_probs for _, l in items if isinstance(l, SoftLabels)])).float()
-        total, n = soft_loss(logits, lab, torch.tensor(soft), targets, temperature)
+        total, n = soft_loss(out.logits, lab, torch.tensor(soft), targets, temperature)
         loss = total / max(n, 1)
     else:
-        loss = model(input_ids=ids, attention_mask=mask, labels=lab).loss
+        out = model(input_ids=ids, attention_mask=mask, labels=lab,
+                    output_hidden_states=hidden is not None)
+        loss = out.loss
+    if hidden is not None:
+        loss = loss + hidden.loss(out.hidden_states, ids, mask)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
@@ -362,6 +382,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     log(f"dev (last 10% of {D.ANERCORP_TRAIN}): {len(dev)} sentences")
 
     model = _make_model(cfg, labels)
+    hidden = hidden_match(cfg, model)
     opt = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, cfg.seed) for e in range(1, cfg.epochs + 1)]
     total = sum(math.ceil(len(items) / cfg.batch_size) for items in epoch_items)
@@ -382,7 +403,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         t0, run_loss, n_loss = time.time(), 0.0, 0
         for b in batches:
             loss = train_step(model, opt, sched, [items[i] for i in b], tokenizer.pad_token_id,
-                              cfg.temperature)
+                              cfg.temperature, hidden)
             step += 1
             run_loss += loss
             n_loss += 1
