@@ -242,6 +242,11 @@ soft = {soft}
     assert len(list(tmp_path.glob("transfer.conll.teacher-*.npz"))) == 1
     scores = json.loads((outputs["true"] / "scores.json").read_text(encoding="utf-8"))
     assert scores["finished"] and scores["best"] is not None
+    # Hidden states match only at the same width: this student is 384 wide, the teacher 64.
+    assert in_process("train", "--config", tmp_path / "distil-true.toml", "--output",
+                      tmp_path / "wide", "--no-progress", "--set", "hidden_weight=1.0") == 2
+    assert "hidden_weight" in capsys.readouterr().err
+    assert not (tmp_path / "wide").exists()
 
 
 def test_bad_training_data_exits_2_naming_file_and_line(setup):
