@@ -83,7 +83,8 @@ def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[l
     for n, batch in enumerate(batches, 1):
         arr, att = D.pad_batch([ids[i] for i in batch], pad_id)
         with torch.no_grad():
-            logits = model(input_ids=torch.from_numpy(arr), attention_mask=torch.from_numpy(att)).logits
+            logits = model(input_ids=torch.from_numpy(arr),
+                           attention_mask=torch.from_numpy(att)).logits
             lp = torch.log_softmax(logits, -1).numpy()
         for r, i in enumerate(batch):
             keep = [p for p, m in enumerate(masks[i]) if m != D.IGNORE]

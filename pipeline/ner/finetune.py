@@ -28,6 +28,7 @@ the checkpoint lives in its `checkpoint/` subfolder only until the run ends.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -279,6 +280,18 @@ class Evaluator:
         return out
 
 
+@contextlib.contextmanager
+def _teacher_errors_name(config: str):
+    """A teacher that does not fit the run is a mistake in the config: exit 2
+    naming the file, as other config errors do."""
+    from pipeline.config import ConfigError
+
+    try:
+        yield
+    except ValueError as exc:
+        raise ConfigError(f"{config}: {exc}") from None
+
+
 def summary(scores: dict[str, Any]) -> str:
     parts = []
     for key, name in ((NEW_DEV, "new dev"), (ANERCORP_DEV, "ANERcorp dev")):
@@ -314,19 +327,11 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     torch.set_num_threads(cfg.threads)
     _seed_everything(spec.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    try:
+    with _teacher_errors_name(spec.config):  # labels, soft sources
         encoded = encode_corpora(cfg, tokenizer, corpora.train, scheme.labels, log)
-    except ValueError as exc:  # a teacher that does not fit this run
-        from pipeline.config import ConfigError
-
-        raise ConfigError(f"{spec.config}: {exc}") from None
     model = build_model(base, cfg, scheme)
-    try:
+    with _teacher_errors_name(spec.config):  # width
         hidden = hidden_match(cfg, model)
-    except ValueError as exc:  # a teacher of another width
-        from pipeline.config import ConfigError
-
-        raise ConfigError(f"{spec.config}: {exc}") from None
     evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length)
     optimizer = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, spec.seed) for e in range(1, spec.epochs + 1)]

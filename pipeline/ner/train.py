@@ -258,8 +258,9 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
                    labels: Sequence[str], log: Callable[[str], None] = print) -> list:
     """Window and encode every corpus once (epochs then sample the encoded
     items): (input ids, tag ids) per window, or (input ids, SoftLabels) for a
-    `soft` source, whose targets are the teacher's distributions. Shared by
-    the recipe (`train`) and the `train` verb (finetune.py)."""
+    `soft` source, whose targets are the teacher's distributions. The
+    teacher settings are checked first (ValueError naming the key). Shared
+    by the recipe (`train`) and the `train` verb (finetune.py)."""
     soft = [s.path for s, _ in corpora if s.soft]
     if soft and cfg.teacher is None:
         raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
