@@ -123,6 +123,37 @@ def encode(tokenizer, sentences: Sequence[Sentence], label2id: dict[str, int]):
                               "length": [len(x) for x in enc["input_ids"]]})
 
 
+def add_context(rows: Sequence[Sequence[int]], context: int) -> tuple[list[list[int]], list[int]]:
+    """Rows `[<s>] + pieces + [</s>]`, consecutive windows of running text,
+    each given up to `context` pieces of the windows before it (after <s>) and
+    after it (before </s>). Returns the new rows and, per row, how far its own
+    pieces moved right. Why: a name's neighbouring sentences often say what it
+    is ("... said the ministry"); only the row's own pieces carry labels."""
+    inner = [list(r[1:-1]) for r in rows]
+    out, shifts = [], []
+    for i, row in enumerate(rows):
+        left: list[int] = []
+        j = i - 1
+        while context and j >= 0 and len(left) < context:
+            left = inner[j][-(context - len(left)):] + left
+            j -= 1
+        right: list[int] = []
+        j = i + 1
+        while context and j < len(rows) and len(right) < context:
+            right += inner[j][:context - len(right)]
+            j += 1
+        out.append([row[0], *left, *row[1:-1], *right, row[-1]])
+        shifts.append(len(left))
+    return out, shifts
+
+
+def context_labels(labels: Sequence[int], shift: int, length: int) -> list[int]:
+    """A window's labels placed at their shifted positions in a row of
+    `length` with context; context positions are ignored by the loss."""
+    own = list(labels[1:-1])
+    return [IGNORE] * (1 + shift) + own + [IGNORE] * (length - 1 - shift - len(own))
+
+
 @dataclass
 class Source:
     """One training corpus: a file, how many sentences per epoch, until when."""

@@ -258,9 +258,10 @@ class DeferredInterrupt:
 
 
 class Evaluator:
-    def __init__(self, tokenizer, scheme: Labels, corpora: Corpora, max_length: int):
+    def __init__(self, tokenizer, scheme: Labels, corpora: Corpora, max_length: int,
+                 context: int = 0):
         self.tokenizer, self.scheme, self.corpora = tokenizer, scheme, corpora
-        self.max_length = max_length
+        self.max_length, self.context = max_length, context
         self.selection = NEW_DEV if corpora.new_dev else ANERCORP_DEV
 
     def __call__(self, model) -> dict[str, Any]:
@@ -275,7 +276,8 @@ class Evaluator:
                 with warnings.catch_warnings():  # seqeval's mean of no entities is F1 0 here
                     warnings.simplefilter("ignore", RuntimeWarning)
                     out[key] = evaluate(forward, self.tokenizer, self.scheme.labels, dev,
-                                        self.scheme.output_types, self.max_length)
+                                        self.scheme.output_types, self.max_length,
+                                        context=self.context)
         out["f1"] = out[self.selection]["f1"] if self.selection in out else 0.0
         return out
 
@@ -332,7 +334,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     model = build_model(base, cfg, scheme)
     with _teacher_errors_name(spec.config):  # width
         hidden = hidden_match(cfg, model)
-    evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length)
+    evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length, cfg.context)
     optimizer = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, spec.seed) for e in range(1, spec.epochs + 1)]
     batches_per_epoch = [math.ceil(len(items) / cfg.batch_size) for items in epoch_items]

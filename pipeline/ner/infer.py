@@ -8,6 +8,9 @@ label, score). Characters are the stage's business (stage.py).
   boundaries into windows that overlap by about `stride` subwords; each word
   takes its prediction from the window in which it sits farthest from an edge
   (most context on both sides).
+* Context: a model trained with `context` (training_config.json) sees that
+  many subwords of the neighbouring windows of the same document on each
+  side of every window, unlabelled, as in training.
 * Batching: the windows of every sentence of every document in the call are
   sorted by length and batched, so padding stays small.
 * Decoding: the first subword's label distribution stands for the word;
@@ -25,7 +28,7 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-from pipeline.ner.data import pad_batch
+from pipeline.ner.data import add_context, pad_batch
 from pipeline.ner.decode import log_softmax, spans, viterbi
 from pipeline.safe_load import check_model_folder
 
@@ -68,6 +71,7 @@ class NerModel:
             if meta.exists() else ("PER", "LOC", "ORG")
         self.max_length = min(max_length, config.get("max_position_embeddings", 512))
         self.stride = stride
+        self.context = trained_context(self.folder)
         self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self.bos = self.tokenizer.token_to_id("<s>")
         self.eos = self.tokenizer.token_to_id("</s>")
@@ -86,7 +90,26 @@ class NerModel:
                              f"not {runtime!r}")
 
     # -- windows ----------------------------------------------------------
-    def _windows(self, sentences: Sequence[Sequence[str]]) -> list[_Window]:
+    def _windows(self, sentences: Sequence[Sequence[str]],
+                 documents: Sequence[int] | None = None) -> list[_Window]:
+        windows = self._sentence_windows(sentences)
+        if not self.context:
+            return windows
+        # Context comes from the same document only: consecutive sentences
+        # with the same document number (all one document when not given).
+        doc_of = [documents[w.sentence] if documents is not None else 0 for w in windows]
+        start = 0
+        for end in range(1, len(windows) + 1):
+            if end == len(windows) or doc_of[end] != doc_of[start]:
+                group = windows[start:end]
+                rows, shifts = add_context([w.ids for w in group], self.context)
+                for w, row, shift in zip(group, rows, shifts):
+                    w.ids = row
+                    w.word_pos = [(word, pos + shift) for word, pos in w.word_pos]
+                start = end
+        return windows
+
+    def _sentence_windows(self, sentences: Sequence[Sequence[str]]) -> list[_Window]:
         budget = self.max_length - 2
         windows: list[_Window] = []
         encs = self.tokenizer.encode_batch([list(w) for w in sentences], is_pretokenized=True,
@@ -120,10 +143,12 @@ class NerModel:
         return windows
 
     # -- prediction -------------------------------------------------------
-    def word_log_probs(self, sentences: Sequence[Sequence[str]],
-                       batch_size: int = 32) -> list[np.ndarray]:
+    def word_log_probs(self, sentences: Sequence[Sequence[str]], batch_size: int = 32,
+                       documents: Sequence[int] | None = None) -> list[np.ndarray]:
         """[words, labels] log-probabilities per sentence. A word with no
-        subwords (nothing left after normalisation) is O with certainty."""
+        subwords (nothing left after normalisation) is O with certainty.
+        `documents`: the document number of each sentence (sentences of a
+        document consecutive, in text order), so context stays inside one."""
         n_labels = len(self.labels)
         out = []
         for words in sentences:
@@ -131,7 +156,7 @@ class NerModel:
             lp[:, self.labels.index("O")] = 0.0
             out.append(lp)
         best_margin = [np.full(len(w), -1) for w in sentences]
-        windows = self._windows(sentences)
+        windows = self._windows(sentences, documents)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
         for b in range(0, len(order), batch_size):
             batch = [windows[i] for i in order[b:b + batch_size]]
@@ -147,10 +172,10 @@ class NerModel:
                         out[w.sentence][word] = lp[pos]
         return out
 
-    def predict(self, sentences: Sequence[Sequence[str]],
-                batch_size: int = 32) -> list[list[WordEntity]]:
+    def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 32,
+                documents: Sequence[int] | None = None) -> list[list[WordEntity]]:
         result = []
-        for lp in self.word_log_probs(sentences, batch_size):
+        for lp in self.word_log_probs(sentences, batch_size, documents):
             tags = viterbi(lp, self.labels)
             probs = np.exp(lp[np.arange(len(tags)), tags]) if tags else np.zeros(0)
             names = [self.labels[t] for t in tags]
@@ -158,6 +183,14 @@ class NerModel:
                     for i, j, typ in spans(names) if typ in self.output_types]
             result.append(ents)
         return result
+
+
+def trained_context(folder: Path) -> int:
+    """The `context` a model folder was trained with (0 for older folders)."""
+    trained = Path(folder) / "training_config.json"
+    if not trained.exists():
+        return 0
+    return int(json.loads(trained.read_text(encoding="utf-8")).get("context", 0))
 
 
 def _onnx_forward(path: Path, threads: int):

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from pipeline.ner.infer import ONNX_FILE
+from pipeline.ner.infer import ONNX_FILE, trained_context
 
 OPSET = 17
 
@@ -153,13 +153,14 @@ def mean_kl(ref: list, other: list) -> float:
 
 
 def layer_sensitivity(fp32_path: Path, tokenizer, sentences: list[list[str]],
-                      max_length: int = 128, log=print) -> dict[str, float]:
+                      max_length: int = 128, context: int = 0, log=print) -> dict[str, float]:
     """KL to fp32 with everything int8 ("all int8"), and with each group kept fp32."""
     from pipeline.ner.infer import _onnx_forward
     from pipeline.ner.train import word_log_probs
 
     def log_probs(path: Path) -> list:
-        return word_log_probs(_onnx_forward(path, 0), tokenizer, sentences, max_length)
+        return word_log_probs(_onnx_forward(path, 0), tokenizer, sentences, max_length,
+                              context=context)
 
     ref = log_probs(fp32_path)
     groups = node_groups(fp32_path)
@@ -195,7 +196,8 @@ def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
             if data_dir is None:
                 raise ValueError("keep_fp32 needs data_dir (raw news for the sensitivity pass)")
             tokenizer = AutoTokenizer.from_pretrained(folder)
-            kl = layer_sensitivity(fp32, tokenizer, raw_news_sentences(data_dir), log=log)
+            kl = layer_sensitivity(fp32, tokenizer, raw_news_sentences(data_dir),
+                                   context=trained_context(folder), log=log)
             kept = most_sensitive(kl, keep_fp32)
             groups = node_groups(fp32)
             exclude = [n for g in kept for n in groups[g]]
@@ -214,7 +216,8 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     from transformers import AutoTokenizer
 
     from pipeline.ner import data as D
-    from pipeline.ner.infer import _onnx_forward, _torch_forward, amx_bf16, cpu_info
+    from pipeline.ner.infer import (_onnx_forward, _torch_forward, amx_bf16, cpu_info,
+                                    trained_context)
     from pipeline.ner.train import evaluate
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -229,7 +232,8 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
     result: dict = {"cpu": cpu_info()[0]}
     for name, make in runtimes:
-        result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length)
+        result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length,
+                                context=trained_context(folder))
     return result
 
 

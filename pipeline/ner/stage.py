@@ -85,7 +85,8 @@ class EntitiesStage(BaseStage):
         docs = list(docs)
         groups = [sentence_words(doc) for doc in docs]
         flat = [[t.text for t in sent] for g in groups for sent in g]
-        predicted = iter(self.model.predict(flat, self.settings.batch_size))
+        documents = [d for d, g in enumerate(groups) for _ in g]
+        predicted = iter(self.model.predict(flat, self.settings.batch_size, documents))
         for doc, g in zip(docs, groups):
             entities: list[Entity] = []
             for sent in g:

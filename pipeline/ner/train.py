@@ -75,6 +75,10 @@ class TrainConfig:
     # > 0: the student's hidden states also learn the teacher's (distill.HiddenMatch),
     # this weight times their mean squared error joining the loss of every batch.
     hidden_weight: float = 0.0
+    # Subwords of the neighbouring windows (the sentences before and after, in
+    # file order) added on each side of every window, unlabelled (0: none).
+    # Inference reads it from the model folder's training_config.json.
+    context: int = 0
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -106,17 +110,18 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
 
 # -- evaluation -----------------------------------------------------------
 def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
-                   max_length: int, batch_size: int = 32) -> list[np.ndarray]:
+                   max_length: int, batch_size: int = 32, context: int = 0) -> list[np.ndarray]:
     """Per word log-probabilities (first subword) for each sentence; a sentence
-    longer than the window is cut into consecutive chunks. `forward(ids, mask)`
-    returns logits as a numpy array [batch, length, labels]."""
+    longer than the window is cut into consecutive chunks, each seeing
+    `context` subwords of its neighbours (in the order given) on either side.
+    `forward(ids, mask)` returns logits as a numpy array [batch, length, labels]."""
     chunks: list[tuple[int, list[str]]] = []
     for si, words in enumerate(sentences):
         counts = D.word_piece_counts(tokenizer, words)
         for w, _ in D.split_long(words, ["O"] * len(words), counts, max_length - 2):
             chunks.append((si, w))
     enc = tokenizer([w for _, w in chunks], is_split_into_words=True, truncation=False)
-    ids = enc["input_ids"]
+    ids, shifts = D.add_context(enc["input_ids"], context)
     out_chunks: list[np.ndarray | None] = [None] * len(chunks)
     for batch in D.length_batches([len(x) for x in ids], batch_size, None):
         arr, mask = D.pad_batch([ids[i] for i in batch], tokenizer.pad_token_id)
@@ -126,7 +131,7 @@ def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
             first, prev = [], None
             for pos, wid in enumerate(enc.word_ids(i)):
                 if wid is not None and wid != prev:
-                    first.append(pos)
+                    first.append(pos + shifts[i])
                 prev = wid
             rows = lp[first]
             n_words = len(chunks[i][1])
@@ -160,8 +165,10 @@ def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
 
 
 def evaluate(forward: Callable, tokenizer, labels: Sequence[str], dev: Sequence[D.Sentence],
-             types: Sequence[str], max_length: int, batch_size: int = 32) -> dict:
-    lps = word_log_probs(forward, tokenizer, [w for w, _ in dev], max_length, batch_size)
+             types: Sequence[str], max_length: int, batch_size: int = 32,
+             context: int = 0) -> dict:
+    lps = word_log_probs(forward, tokenizer, [w for w, _ in dev], max_length, batch_size,
+                         context)
     pred = [[labels[i] for i in viterbi(lp, labels)] for lp in lps]
     return score_tags([t for _, t in dev], pred, types)
 
@@ -279,16 +286,32 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
     encoded = []
     for source, sents in corpora:
         ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
-        if source.soft:
+        if source.soft:  # the teacher reads the windows without context
             items = soft_items(cfg.teacher, source.path, ds["input_ids"], ds["labels"],
                                tokenizer.pad_token_id, cfg.max_length, log)
         else:
             items = list(zip(ds["input_ids"], ds["labels"]))
+        if cfg.context:
+            items = with_context(items, cfg.context)
         encoded.append((source, items))
         log(f"source {source.path.name}: {len(sents)} sentences -> {len(ds)} windows, "
             f"sample {source.sample or 'all'}, until epoch {source.last_epoch or 'last'}"
             f"{', teacher distributions' if source.soft else ''}")
     return encoded
+
+
+def with_context(items: list, context: int) -> list:
+    """Encoded windows (in file order) with `context` subwords of their
+    neighbours on each side; labels (or a soft source's mask) move with them."""
+    rows, shifts = D.add_context([ids for ids, _ in items], context)
+    out = []
+    for (_, target), row, shift in zip(items, rows, shifts):
+        if isinstance(target, SoftLabels):
+            target = SoftLabels(D.context_labels(target.mask, shift, len(row)), target.log_probs)
+        else:
+            target = D.context_labels(target, shift, len(row))
+        out.append((row, target))
+    return out
 
 
 def hidden_match(cfg: TrainConfig, model) -> HiddenMatch | None:
@@ -413,7 +436,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
                     f"({time.time() - t0:.0f}s)")
         model.eval()
         scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
-                          cfg.max_length)
+                          cfg.max_length, context=cfg.context)
         row = {"epoch": epoch, "train_loss": run_loss / max(n_loss, 1),
                "seconds": round(time.time() - t0, 1), **scores}
         history.append(row)
@@ -428,7 +451,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         model.load_state_dict(averaged)
         model.eval()
         scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
-                          cfg.max_length)
+                          cfg.max_length, context=cfg.context)
         row = {"epoch": f"mean of {cfg.average_from}-{cfg.epochs}", **scores}
         history.append(row)
         log(f"weights averaged over epochs {cfg.average_from}-{cfg.epochs}: dev F1 "
