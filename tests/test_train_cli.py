@@ -217,30 +217,37 @@ def test_the_verb_distils_a_teacher_on_a_soft_source(setup, tiny_teacher, tmp_pa
     with open(transfer, "w", encoding="utf-8") as fh:
         for words, tags in D.read_conll(AQMAR)[:40]:
             D.write_conll_sentence(fh, words, tags)
-    outputs = {}
-    for soft in ("true", "false"):
+    tiny = setup["config"].read_text(encoding="utf-8").replace(
+        "replay = 0.05", "replay = 0").replace(  # the teacher's labels: MISC too
+        'train_types = ["PER", "LOC", "ORG"]', 'train_types = ["PER", "LOC", "ORG", "MISC"]')
+
+    def config_with(soft: str) -> Path:
         config = tmp_path / f"distil-{soft}.toml"
-        tiny = setup["config"].read_text(encoding="utf-8").replace(
-            "replay = 0.05", "replay = 0").replace(  # the teacher's labels: MISC too
-            'train_types = ["PER", "LOC", "ORG"]', 'train_types = ["PER", "LOC", "ORG", "MISC"]')
         config.write_text(tiny + f"""teacher = "{tiny_teacher}"
 max_train_sentences = 40
 [[train.sources]]
 path = "{transfer}"
 soft = {soft}
 """, encoding="utf-8")
-        outputs[soft] = tmp_path / f"student-{soft}"
-        code = in_process("train", "--config", config, "--output", outputs[soft], "--epochs", 1,
-                          "--no-progress")
-        err = capsys.readouterr().err
-        if soft == "false":  # the teacher is set but nothing reads it
-            assert code == 2 and "teacher" in err and "soft = true" in err
-            assert not outputs[soft].exists()
-        else:
-            assert code == 0, err
-            assert "transfer.conll: 40 sentences" in err and "teacher distributions" in err
+        return config
+
+    student = tmp_path / "student"
+    code = in_process("train", "--config", config_with("true"), "--output", student,
+                      "--epochs", 1, "--no-progress")
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "transfer.conll: 40 sentences" in err and "teacher distributions" in err
+
+    # The teacher is set but nothing reads it: refused before training.
+    unused = tmp_path / "student-hard"
+    code = in_process("train", "--config", config_with("false"), "--output", unused,
+                      "--epochs", 1, "--no-progress")
+    err = capsys.readouterr().err
+    assert code == 2 and "teacher" in err and "soft = true" in err
+    assert not unused.exists()
+
     assert len(list(tmp_path.glob("transfer.conll.teacher-*.npz"))) == 1
-    scores = json.loads((outputs["true"] / "scores.json").read_text(encoding="utf-8"))
+    scores = json.loads((student / "scores.json").read_text(encoding="utf-8"))
     assert scores["finished"] and scores["best"] is not None
     # Hidden states match only at the same width: this student is 384 wide, the teacher 64.
     assert in_process("train", "--config", tmp_path / "distil-true.toml", "--output",

@@ -41,6 +41,7 @@ from typing import Any, Callable
 from pipeline.ner import checkpoint as ckpt
 from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
+from pipeline.ner.infer import trained_context
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, encode_corpora,
                                 evaluate, hidden_match, keep_encoder_layers, make_optimizer,
@@ -317,6 +318,9 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     if scheme.added:
         log(f"adding labels {', '.join(scheme.added)} to the model's "
             f"{len(scheme.labels) - len(scheme.added)}")
+    if scheme.trained_base and trained_context(base) != cfg.context:
+        log(f"note: {base} was trained with context = {trained_context(base)}; this run "
+            f"trains and evaluates with context = {cfg.context} (`--set context=N` to change)")
     corpora = load_corpora(cfg, spec, scheme.types, log)  # fails here on bad data
 
     # The tool reports its own progress: no per-file weight-loading reports,
