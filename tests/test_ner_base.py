@@ -81,3 +81,32 @@ def test_domain_adaptation_lowers_held_out_masked_lm_loss(pruned, tmp_path):
     after = adapted.embeddings.word_embeddings.weight
     assert not torch.equal(before, after)
     assert torch.allclose(before, after, atol=0.05)
+
+
+def test_adaptation_goes_on_from_a_previous_one(pruned, tmp_path):
+    """The output keeps the masked-LM head, so a second run starts where the
+    first stopped: the same held-out loss, the encoder learning from step 0."""
+    import torch
+    from transformers import BertModel
+
+    from pipeline.ner.adapt import HEAD_FILE, AdaptConfig, adapt
+
+    base = tmp_path / "base"
+    _, model, tokenizer = pruned
+    model.save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    small = dict(data_dir=SHARED, batch_size=4, block=64, warmup_steps=5, eval_articles=20,
+                 max_articles=120, head_lr=2e-3)
+    first = adapt(AdaptConfig(base=base, output=tmp_path / "first", max_steps=20,
+                              head_steps=15, **small), log=lambda _: None)
+    assert (tmp_path / "first" / HEAD_FILE).exists()
+    lines: list[str] = []
+    second = adapt(AdaptConfig(base=tmp_path / "first", output=tmp_path / "second",
+                               max_steps=6, head_steps=0, **small), log=lines.append)
+    assert any("head loaded" in line for line in lines)
+    assert second["head_loaded"] and second["total_steps"] == 26
+    # Same weights, same held-out masks: the second run starts at the first's end.
+    assert abs(second["held_out_mlm_loss_random_head"] - first["held_out_mlm_loss_after"]) < 1e-3
+    a = BertModel.from_pretrained(tmp_path / "first").embeddings.word_embeddings.weight
+    b = BertModel.from_pretrained(tmp_path / "second").embeddings.word_embeddings.weight
+    assert not torch.equal(a, b)  # --head-steps 0: the encoder learns at once

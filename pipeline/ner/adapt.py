@@ -21,6 +21,14 @@ random head mostly measures the head learning. Nothing here reads the NER corpor
 stays unseen.
 
     python -m pipeline.ner.adapt --base build/base --output build/base-news --minutes 40
+
+Sessions here last hours, the adaptation wants more: the output keeps the
+trained head (`mlm_head.safetensors`), so a later run with `--base` set to it
+goes on where it stopped -- its head is loaded, not re-learnt (pass
+`--head-steps 0`), and another `--seed` draws other articles first.
+
+    python -m pipeline.ner.adapt --base build/base-news --output build/base-news-2 \
+        --head-steps 0 --seed 14 --minutes 60
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.io.raw_news import NEWS_FILES, iter_records, news_path, title_and_text
+
+HEAD_FILE = "mlm_head.safetensors"  # the masked-LM head's transform (its decoder is tied)
 
 
 @dataclass
@@ -122,6 +132,16 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
     model.bert.load_state_dict(encoder.state_dict(), strict=False)
     model.tie_weights()
     del encoder
+    continued = (cfg.base / HEAD_FILE).exists()
+    if continued:  # a previous adaptation's head: go on with it
+        from safetensors.torch import load_file
+
+        missing, unexpected = model.cls.load_state_dict(load_file(cfg.base / HEAD_FILE),
+                                                        strict=False)
+        if unexpected or any(".decoder." not in k for k in missing):
+            raise ValueError(f"{cfg.base / HEAD_FILE}: not a masked-LM head of this encoder "
+                             f"(missing {missing}, unexpected {unexpected})")
+        log(f"masked-LM head loaded from {cfg.base / HEAD_FILE}")
 
     texts = read_articles(cfg.data_dir, cfg.max_articles)
     held_out_texts = texts[-cfg.eval_articles:]
@@ -156,8 +176,8 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
         return min(1.0, (step + 1) / cfg.warmup_steps) * max(0.05, 1 - step / expected)
 
     random_head = eval_loss()
-    log(f"held-out masked-LM loss with the random head: {random_head:.3f} "
-        f"({len(held_out)} blocks)")
+    log(f"held-out masked-LM loss with the {'loaded' if continued else 'random'} head: "
+        f"{random_head:.3f} ({len(held_out)} blocks)")
     before = random_head if cfg.head_steps == 0 else None
     started = time.time()
     deadline = started + cfg.minutes * 60
@@ -172,10 +192,11 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
             if len(batch) < cfg.batch_size:
                 raise ValueError(f"the raw news text makes fewer than {cfg.batch_size} "
                                  f"blocks of {cfg.block} pieces: raise max_articles")
-        if step == cfg.head_steps and step:
-            before = eval_loss()
-            log(f"held-out masked-LM loss before adaptation (head trained, encoder "
-                f"frozen): {before:.3f}")
+        if step == cfg.head_steps:  # at step 0 with --head-steps 0: no head-only phase
+            if before is None:
+                before = eval_loss()
+                log(f"held-out masked-LM loss before adaptation (head trained, encoder "
+                    f"frozen): {before:.3f}")
             for p in body:
                 p.requires_grad_(True)
             unfrozen_at = time.time()
@@ -209,8 +230,14 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
     cfg.output.mkdir(parents=True, exist_ok=True)
     model.bert.save_pretrained(cfg.output)
     tokenizer.save_pretrained(cfg.output)
+    from safetensors.torch import save_file
+
+    # The decoder is tied (weight to the word embeddings, bias to predictions.bias).
+    save_file({k: v.contiguous() for k, v in model.cls.state_dict().items()
+               if ".decoder." not in k}, cfg.output / HEAD_FILE)
     summary = json.loads((cfg.base / "base_build.json").read_text(encoding="utf-8")) \
         if (cfg.base / "base_build.json").exists() else {}
+    earlier = summary.get("adapted")
     summary["adapted"] = {
         **{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
         "steps": step, "blocks_seen": step * cfg.batch_size,
@@ -219,7 +246,12 @@ def adapt(cfg: AdaptConfig, log=print) -> dict:
         "held_out_perplexity_before": round(math.exp(before), 2),
         "held_out_perplexity_after": round(math.exp(after), 2),
         "seconds": round(time.time() - started),
+        "head_loaded": continued,
+        # A run that went on from an earlier adaptation: the steps of all of them.
+        "total_steps": step + (earlier or {}).get("total_steps", (earlier or {}).get("steps", 0)),
     }
+    if earlier:
+        summary["adapted"]["earlier"] = earlier
     (cfg.output / "base_build.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary["adapted"]
 
