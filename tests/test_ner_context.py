@@ -109,3 +109,14 @@ def test_stage_keeps_offsets_with_context(context_model):
     # Documents batched together see no context from each other.
     key = [(e.start, e.end, e.label, e.score) for e in together]
     assert key == [(e.start, e.end, e.label, e.score) for e in alone]
+
+
+def test_a_context_too_wide_for_the_encoder_is_refused_by_name(tiny_base, tmp_path):
+    from pipeline.ner.train import TrainConfig, train
+
+    cfg = TrainConfig(base=tiny_base, output=tmp_path / "never", data_dir=SHARED / "data",
+                      epochs=1, max_train_sentences=20, layers=1, hidden=64, max_length=128,
+                      log_every=0, context=200)
+    with pytest.raises(ValueError, match=r"context must be 0 \(none\) up to 192"):
+        train(cfg, log=lambda _: None)
+    assert not cfg.output.exists()

@@ -69,9 +69,11 @@ class NerModel:
         meta = self.folder / "labels.json"
         self.output_types = tuple(json.loads(meta.read_text(encoding="utf-8"))["output_types"]) \
             if meta.exists() else ("PER", "LOC", "ORG")
-        self.max_length = min(max_length, config.get("max_position_embeddings", 512))
-        self.stride = stride
         self.context = trained_context(self.folder)
+        # A window plus its context on both sides must fit the position table.
+        self.max_length = min(max_length,
+                              config.get("max_position_embeddings", 512) - 2 * self.context)
+        self.stride = stride
         self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         self.bos = self.tokenizer.token_to_id("<s>")
         self.eos = self.tokenizer.token_to_id("</s>")

@@ -34,6 +34,7 @@ from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels,
 from pipeline.ner.lexicon import NameLexicon
 
 OUTPUT_TYPES = ("PER", "LOC", "ORG")
+MAX_POSITIONS = 512  # the e5 (XLM-R) encoder's position table
 
 
 @dataclass
@@ -272,6 +273,11 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
     if soft and cfg.teacher is None:
         raise ValueError(f"soft = true on {soft[0]} needs teacher (a model folder whose "
                          f"distributions are the targets)")
+    if not 0 <= cfg.context or cfg.max_length + 2 * cfg.context > MAX_POSITIONS:
+        raise ValueError(f"context must be 0 (none) up to {(MAX_POSITIONS - cfg.max_length) // 2} "
+                         f"(a window of max_length = {cfg.max_length} plus context on both "
+                         f"sides must fit the encoder's {MAX_POSITIONS} positions), "
+                         f"not {cfg.context}")
     if cfg.hidden_weight < 0:
         raise ValueError(f"hidden_weight must be 0 (off) or positive, not {cfg.hidden_weight}")
     if cfg.hidden_weight and cfg.teacher is None:
