@@ -129,17 +129,19 @@ def add_context(rows: Sequence[Sequence[int]], context: int) -> tuple[list[list[
     after it (before </s>). Returns the new rows and, per row, how far its own
     pieces moved right. Why: a name's neighbouring sentences often say what it
     is ("... said the ministry"); only the row's own pieces carry labels."""
+    if not context:
+        return [list(r) for r in rows], [0] * len(rows)
     inner = [list(r[1:-1]) for r in rows]
     out, shifts = [], []
     for i, row in enumerate(rows):
         left: list[int] = []
         j = i - 1
-        while context and j >= 0 and len(left) < context:
+        while j >= 0 and len(left) < context:
             left = inner[j][-(context - len(left)):] + left
             j -= 1
         right: list[int] = []
         j = i + 1
-        while context and j < len(rows) and len(right) < context:
+        while j < len(rows) and len(right) < context:
             right += inner[j][:context - len(right)]
             j += 1
         out.append([row[0], *left, *row[1:-1], *right, row[-1]])

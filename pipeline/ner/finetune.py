@@ -318,8 +318,9 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     if scheme.added:
         log(f"adding labels {', '.join(scheme.added)} to the model's "
             f"{len(scheme.labels) - len(scheme.added)}")
-    if scheme.trained_base and trained_context(base) != cfg.context:
-        log(f"note: {base} was trained with context = {trained_context(base)}; this run "
+    base_context = trained_context(base) if scheme.trained_base else cfg.context
+    if base_context != cfg.context:
+        log(f"note: {base} was trained with context = {base_context}; this run "
             f"trains and evaluates with context = {cfg.context} (`--set context=N` to change)")
     corpora = load_corpora(cfg, spec, scheme.types, log)  # fails here on bad data
 
