@@ -216,8 +216,7 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     from transformers import AutoTokenizer
 
     from pipeline.ner import data as D
-    from pipeline.ner.infer import (_onnx_forward, _torch_forward, amx_bf16, cpu_info,
-                                    trained_context)
+    from pipeline.ner.infer import _onnx_forward, _torch_forward, amx_bf16, cpu_info
     from pipeline.ner.train import evaluate
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -231,9 +230,10 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0)))
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
     result: dict = {"cpu": cpu_info()[0]}
+    context = trained_context(folder)
     for name, make in runtimes:
         result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length,
-                                context=trained_context(folder))
+                                context=context)
     return result
 
 
