@@ -66,3 +66,14 @@ def spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
         else:
             i += 1
     return out
+
+
+def pool_word(log_probs: np.ndarray, first: int, count: int, pooling: str) -> np.ndarray:
+    """The label log-distribution of a word whose `count` subwords start at
+    row `first` of a window's [positions, labels] log-probabilities: the first
+    subword's row ("first"), or the renormalised mean of the rows' log-probabilities
+    ("mean", a geometric mean of the subwords' distributions)."""
+    if pooling == "first" or count <= 1:
+        return log_probs[first]
+    mean = log_probs[first:first + count].mean(axis=0)
+    return mean - np.logaddexp.reduce(mean)

@@ -41,7 +41,7 @@ from typing import Any, Callable
 from pipeline.ner import checkpoint as ckpt
 from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
-from pipeline.ner.infer import trained_context
+from pipeline.ner.infer import trained_context, trained_pooling
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, encode_corpora,
                                 evaluate, hidden_match, keep_encoder_layers, make_optimizer,
@@ -260,9 +260,9 @@ class DeferredInterrupt:
 
 class Evaluator:
     def __init__(self, tokenizer, scheme: Labels, corpora: Corpora, max_length: int,
-                 context: int = 0):
+                 context: int = 0, pooling: str = "first"):
         self.tokenizer, self.scheme, self.corpora = tokenizer, scheme, corpora
-        self.max_length, self.context = max_length, context
+        self.max_length, self.context, self.pooling = max_length, context, pooling
         self.selection = NEW_DEV if corpora.new_dev else ANERCORP_DEV
 
     def __call__(self, model) -> dict[str, Any]:
@@ -278,7 +278,7 @@ class Evaluator:
                     warnings.simplefilter("ignore", RuntimeWarning)
                     out[key] = evaluate(forward, self.tokenizer, self.scheme.labels, dev,
                                         self.scheme.output_types, self.max_length,
-                                        context=self.context)
+                                        context=self.context, pooling=self.pooling)
         out["f1"] = out[self.selection]["f1"] if self.selection in out else 0.0
         return out
 
@@ -322,6 +322,10 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     if base_context != cfg.context:
         log(f"note: {base} was trained with context = {base_context}; this run "
             f"trains and evaluates with context = {cfg.context} (`--set context=N` to change)")
+    base_pooling = trained_pooling(base) if scheme.trained_base else cfg.pooling
+    if base_pooling != cfg.pooling:
+        log(f"note: {base} was trained with pooling = {base_pooling!r}; this run trains and "
+            f"evaluates with pooling = {cfg.pooling!r} (`--set pooling='\"mean\"'` to change)")
     corpora = load_corpora(cfg, spec, scheme.types, log)  # fails here on bad data
 
     # The tool reports its own progress: no per-file weight-loading reports,
@@ -339,7 +343,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     model = build_model(base, cfg, scheme)
     with _teacher_errors_name(spec.config):  # width
         hidden = hidden_match(cfg, model)
-    evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length, cfg.context)
+    evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length, cfg.context, cfg.pooling)
     optimizer = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, spec.seed) for e in range(1, spec.epochs + 1)]
     batches_per_epoch = [math.ceil(len(items) / cfg.batch_size) for items in epoch_items]

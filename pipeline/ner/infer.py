@@ -13,7 +13,9 @@ label, score). Characters are the stage's business (stage.py).
   side of every window, unlabelled, as in training.
 * Batching: the windows of every sentence of every document in the call are
   sorted by length and batched, so padding stays small.
-* Decoding: the first subword's label distribution stands for the word;
+* Decoding: the word's subwords are pooled as the model was trained
+  (training_config.json `pooling`: the first subword's distribution, or the
+  mean of all of them);
   Viterbi picks the best valid BIO sequence; an entity's score is the mean
   probability of its words' chosen tags.
 """
@@ -28,8 +30,8 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-from pipeline.ner.data import add_context, pad_batch
-from pipeline.ner.decode import log_softmax, spans, viterbi
+from pipeline.ner.data import add_context, check_pooling, pad_batch
+from pipeline.ner.decode import log_softmax, pool_word, spans, viterbi
 from pipeline.safe_load import check_model_folder
 
 Runtime = Literal["auto", "onnx", "torch", "torch-bf16"]
@@ -50,7 +52,8 @@ class _Window:
     sentence: int
     first_word: int
     ids: list[int]
-    word_pos: list[tuple[int, int]]  # (word index in sentence, position in ids)
+    # (word index in sentence, position of its first subword in ids, subword count)
+    word_pos: list[tuple[int, int, int]]
 
 
 class NerModel:
@@ -70,6 +73,7 @@ class NerModel:
         self.output_types = tuple(json.loads(meta.read_text(encoding="utf-8"))["output_types"]) \
             if meta.exists() else ("PER", "LOC", "ORG")
         self.context = trained_context(self.folder)
+        self.pooling = trained_pooling(self.folder)
         # A window plus its context on both sides must fit the position table.
         self.max_length = min(max_length,
                               config.get("max_position_embeddings", 512) - 2 * self.context)
@@ -107,7 +111,7 @@ class NerModel:
                 rows, shifts = add_context([w.ids for w in group], self.context)
                 for w, row, shift in zip(group, rows, shifts):
                     w.ids = row
-                    w.word_pos = [(word, pos + shift) for word, pos in w.word_pos]
+                    w.word_pos = [(word, pos + shift, n) for word, pos, n in w.word_pos]
                 start = end
         return windows
 
@@ -130,8 +134,9 @@ class NerModel:
                 ids, word_pos = [self.bos], []
                 for w in range(start, end):
                     if pieces[w]:
-                        word_pos.append((w, len(ids)))
-                        ids.extend(pieces[w][:budget])
+                        kept = pieces[w][:budget]
+                        word_pos.append((w, len(ids), len(kept)))
+                        ids.extend(kept)
                 ids.append(self.eos)
                 windows.append(_Window(si, start, ids, word_pos))
                 if end >= len(words):
@@ -167,11 +172,11 @@ class NerModel:
             for r, w in enumerate(batch):
                 lp = log_softmax(logits[r].astype(np.float64))
                 n = len(w.ids)
-                for word, pos in w.word_pos:
+                for word, pos, count in w.word_pos:
                     margin = min(pos, n - 1 - pos)
                     if margin > best_margin[w.sentence][word]:
                         best_margin[w.sentence][word] = margin
-                        out[w.sentence][word] = lp[pos]
+                        out[w.sentence][word] = pool_word(lp, pos, count, self.pooling)
         return out
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 32,
@@ -187,12 +192,23 @@ class NerModel:
         return result
 
 
-def trained_context(folder: Path) -> int:
-    """The `context` a model folder was trained with (0 for older folders)."""
+def _trained_setting(folder: Path, key: str, default):
+    """A setting of the training_config.json a model folder was trained with;
+    `default` for folders from before the setting existed."""
     trained = Path(folder) / "training_config.json"
     if not trained.exists():
-        return 0
-    return int(json.loads(trained.read_text(encoding="utf-8")).get("context", 0))
+        return default
+    return json.loads(trained.read_text(encoding="utf-8")).get(key, default)
+
+
+def trained_context(folder: Path) -> int:
+    """The `context` a model folder was trained with (0 for older folders)."""
+    return int(_trained_setting(folder, "context", 0))
+
+
+def trained_pooling(folder: Path) -> str:
+    """How a model folder's words pool their subwords ("first" for older folders)."""
+    return check_pooling(_trained_setting(folder, "pooling", "first"))
 
 
 def _onnx_forward(path: Path, threads: int):

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from pipeline.ner.infer import ONNX_FILE, trained_context
+from pipeline.ner.infer import ONNX_FILE, trained_context, trained_pooling
 
 OPSET = 17
 
@@ -153,14 +153,15 @@ def mean_kl(ref: list, other: list) -> float:
 
 
 def layer_sensitivity(fp32_path: Path, tokenizer, sentences: list[list[str]],
-                      max_length: int = 128, context: int = 0, log=print) -> dict[str, float]:
+                      max_length: int = 128, context: int = 0, pooling: str = "first",
+                      log=print) -> dict[str, float]:
     """KL to fp32 with everything int8 ("all int8"), and with each group kept fp32."""
     from pipeline.ner.infer import _onnx_forward
     from pipeline.ner.train import word_log_probs
 
     def log_probs(path: Path) -> list:
         return word_log_probs(_onnx_forward(path, 0), tokenizer, sentences, max_length,
-                              context=context)
+                              context=context, pooling=pooling)
 
     ref = log_probs(fp32_path)
     groups = node_groups(fp32_path)
@@ -197,7 +198,8 @@ def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
                 raise ValueError("keep_fp32 needs data_dir (raw news for the sensitivity pass)")
             tokenizer = AutoTokenizer.from_pretrained(folder)
             kl = layer_sensitivity(fp32, tokenizer, raw_news_sentences(data_dir),
-                                   context=trained_context(folder), log=log)
+                                   context=trained_context(folder),
+                                   pooling=trained_pooling(folder), log=log)
             kept = most_sensitive(kl, keep_fp32)
             groups = node_groups(fp32)
             exclude = [n for g in kept for n in groups[g]]
@@ -230,10 +232,10 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0)))
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
     result: dict = {"cpu": cpu_info()[0]}
-    context = trained_context(folder)
+    context, pooling = trained_context(folder), trained_pooling(folder)
     for name, make in runtimes:
         result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length,
-                                context=context)
+                                context=context, pooling=pooling)
     return result
 
 

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from pipeline.ner import data as D
-from pipeline.ner.decode import log_softmax, viterbi
+from pipeline.ner.decode import log_softmax, pool_word, viterbi
 from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels, soft_items,
                                   soft_loss)
 from pipeline.ner.lexicon import NameLexicon
@@ -80,6 +80,9 @@ class TrainConfig:
     # file order) added on each side of every window, unlabelled (0: none).
     # Inference reads it from the model folder's training_config.json.
     context: int = 0
+    # How a word's subwords make its prediction (data.POOLINGS): "first" or
+    # "mean". Inference reads it from the model folder's training_config.json.
+    pooling: str = "first"
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -111,8 +114,9 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
 
 # -- evaluation -----------------------------------------------------------
 def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
-                   max_length: int, batch_size: int = 32, context: int = 0) -> list[np.ndarray]:
-    """Per word log-probabilities (first subword) for each sentence; a sentence
+                   max_length: int, batch_size: int = 32, context: int = 0,
+                   pooling: str = "first") -> list[np.ndarray]:
+    """Per word log-probabilities (its subwords pooled by `pooling`) for each sentence; a sentence
     longer than the window is cut into consecutive chunks, each seeing
     `context` subwords of its neighbours (in the order given) on either side.
     `forward(ids, mask)` returns logits as a numpy array [batch, length, labels]."""
@@ -129,12 +133,16 @@ def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
         logits = forward(arr, mask)
         for r, i in enumerate(batch):
             lp = log_softmax(logits[r].astype(np.float64))
-            first, prev = [], None
+            spans: list[list[int]] = []  # [first position, subword count] per word
+            prev = None
             for pos, wid in enumerate(enc.word_ids(i)):
                 if wid is not None and wid != prev:
-                    first.append(pos + shifts[i])
+                    spans.append([pos + shifts[i], 0])
+                if wid is not None:
+                    spans[-1][1] += 1
                 prev = wid
-            rows = lp[first]
+            rows = np.array([pool_word(lp, f, n, pooling) for f, n in spans]).reshape(
+                len(spans), lp.shape[1])
             n_words = len(chunks[i][1])
             if len(rows) < n_words:  # words the tokenizer dropped: predict O
                 pad = np.full((n_words - len(rows), lp.shape[1]), -1e4)
@@ -167,9 +175,9 @@ def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
 
 def evaluate(forward: Callable, tokenizer, labels: Sequence[str], dev: Sequence[D.Sentence],
              types: Sequence[str], max_length: int, batch_size: int = 32,
-             context: int = 0) -> dict:
+             context: int = 0, pooling: str = "first") -> dict:
     lps = word_log_probs(forward, tokenizer, [w for w, _ in dev], max_length, batch_size,
-                         context)
+                         context, pooling)
     pred = [[labels[i] for i in viterbi(lp, labels)] for lp in lps]
     return score_tags([t for _, t in dev], pred, types)
 
@@ -278,6 +286,7 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
                          f"(a window of max_length = {cfg.max_length} plus context on both "
                          f"sides must fit the encoder's {MAX_POSITIONS} positions), "
                          f"not {cfg.context}")
+    D.check_pooling(cfg.pooling)
     if cfg.hidden_weight < 0:
         raise ValueError(f"hidden_weight must be 0 (off) or positive, not {cfg.hidden_weight}")
     if cfg.hidden_weight and cfg.teacher is None:
@@ -291,7 +300,8 @@ def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source
     label2id = {l: i for i, l in enumerate(labels)}
     encoded = []
     for source, sents in corpora:
-        ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id)
+        ds = D.encode(tokenizer, D.windowed(tokenizer, sents, cfg.max_length), label2id,
+                      cfg.pooling)
         if source.soft:  # the teacher reads the windows without context
             items = soft_items(cfg.teacher, source.path, ds["input_ids"], ds["labels"],
                                tokenizer.pad_token_id, cfg.max_length, log)
@@ -442,7 +452,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
                     f"({time.time() - t0:.0f}s)")
         model.eval()
         scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
-                          cfg.max_length, context=cfg.context)
+                          cfg.max_length, context=cfg.context, pooling=cfg.pooling)
         row = {"epoch": epoch, "train_loss": run_loss / max(n_loss, 1),
                "seconds": round(time.time() - t0, 1), **scores}
         history.append(row)
@@ -457,7 +467,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         model.load_state_dict(averaged)
         model.eval()
         scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
-                          cfg.max_length, context=cfg.context)
+                          cfg.max_length, context=cfg.context, pooling=cfg.pooling)
         row = {"epoch": f"mean of {cfg.average_from}-{cfg.epochs}", **scores}
         history.append(row)
         log(f"weights averaged over epochs {cfg.average_from}-{cfg.epochs}: dev F1 "
