@@ -35,7 +35,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from pipeline.ner.infer import amx_bf16, cpu_info  # noqa: E402  (needs the sys.path line)
+from pipeline.ner.infer import bf16_matmul, cpu_info  # noqa: E402  (needs the sys.path line)
 
 NEWS = REPO.parent / "shared" / "data" / "raw_news" / "ant_multisource_v2.1.jsonl.gz"
 
@@ -48,9 +48,9 @@ CHAINS = {
 }
 BASELINE = "BERT-base NER (tokenize + entities, BERT-base forward)"
 # The same BERT-base run in bf16: not the target's baseline (published taggers
-# run in fp32), but what that model would cost on a CPU with AMX if its user
-# also switched to bf16 -- shown so the ratio is not read as ours alone. Run
-# only where the CPU multiplies bf16 in hardware (AMX): elsewhere torch emulates
+# run in fp32), but what that model would cost on a CPU with hardware bf16 if
+# its user also switched to bf16 -- shown so the ratio is not read as ours alone.
+# Run only where the CPU multiplies bf16 in hardware (AMX or AVX512-BF16): elsewhere torch emulates
 # it, 5x slower than fp32 (0.2 articles/s on an AVX2 EPYC), which no user picks.
 BASELINE_BF16 = "BERT-base NER, bf16 weights (reference)"
 WARMUP_ARTICLES = 5  # not timed: lazy initialisation, first ONNX/torch runs
@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             results[BASELINE] = run_child({"kind": "chain", "stages": ner_stages,
                                            "bert_base": True, "data": str(data),
                                            "n": args.articles, **common}, args.timeout)
-            if amx_bf16():
+            if bf16_matmul():
                 results[BASELINE_BF16] = run_child({"kind": "chain", "stages": ner_stages,
                                                     "bert_base": True, "bf16": True,
                                                     "data": str(data), "n": args.articles,

@@ -76,10 +76,25 @@ def test_entity_offsets_index_the_original_text(tiny_model, runtime):
 
 
 def test_auto_runtime_is_bf16_only_where_the_cpu_multiplies_bf16(tiny_model):
-    from pipeline.ner.infer import amx_bf16
+    from pipeline.ner.infer import bf16_matmul
 
     stage = _stage(tiny_model[0], "auto")
-    assert stage.model.runtime == ("torch-bf16" if amx_bf16() else "onnx")
+    assert stage.model.runtime == ("torch-bf16" if bf16_matmul() else "onnx")
+
+
+@pytest.mark.parametrize("flags, runtime", [
+    ({"avx2", "avx512f", "avx512_vnni", "amx_bf16"}, "torch-bf16"),  # Xeon 4th gen.
+    ({"avx2", "avx512f", "avx512_vnni", "avx512_bf16"}, "torch-bf16"),  # EPYC Zen 4
+    ({"avx2", "avx512f", "avx512_vnni"}, "onnx"),  # VNNI only: the int8 graph
+    ({"avx2"}, "onnx"),
+    (set(), "onnx"),  # no /proc/cpuinfo
+])
+def test_auto_reads_hardware_bf16_from_the_cpu_flags(monkeypatch, flags, runtime):
+    from pipeline.ner import infer
+
+    monkeypatch.setattr(infer, "cpu_info", lambda: ("a CPU", frozenset(flags)))
+    assert infer.resolve_runtime("auto") == runtime
+    assert infer.resolve_runtime("onnx") == "onnx"
 
 
 def test_bf16_agrees_with_fp32(tiny_model):
@@ -103,7 +118,7 @@ def test_long_sentence_is_windowed_with_overlap(tiny_model):
     words = ("وزار وزير الخارجية الفرنسي بغداد وسوريا ولبنان الأسبوع الماضي " * 12).split()
     windows = model._windows([words])
     assert len(windows) > 1
-    covered = {w for win in windows for w, _ in win.word_pos}
+    covered = {w for win in windows for w, _, _ in win.word_pos}
     assert covered == set(range(len(words)))
     assert all(len(win.ids) <= 32 for win in windows)
     assert windows[1].first_word < windows[0].word_pos[-1][0] + 1  # they overlap
@@ -151,7 +166,7 @@ def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_pat
 def test_score_only_rates_the_shipped_files_without_exporting(tiny_model, capsys):
     """`onnx_export --score-only` scores the folder as it is (no new export,
     scores.json untouched), naming the CPU: int8 kernels differ by CPU."""
-    from pipeline.ner.infer import amx_bf16
+    from pipeline.ner.infer import bf16_matmul
     from pipeline.ner.onnx_export import ONNX_FILE, compare_runtimes, main
 
     folder = tiny_model[0]
@@ -161,6 +176,7 @@ def test_score_only_rates_the_shipped_files_without_exporting(tiny_model, capsys
     assert "dev split scores on" in printed and "onnx_int8: dev F1" in printed
     assert {name: (folder / name).read_bytes() for name in before} == before
     scores = compare_runtimes(folder, SHARED)
-    expected = {"cpu", "torch_fp32", "onnx_int8"} | ({"torch_bf16"} if amx_bf16() else set())
+    expected = {"cpu", "torch_fp32", "onnx_int8"} | (
+        {"torch_bf16"} if bf16_matmul() else set())
     assert set(scores) == expected
     assert all(0.0 <= scores[k]["f1"] <= 1.0 for k in expected - {"cpu"})

@@ -213,12 +213,13 @@ def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
 
 def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dict:
     """Dev-split scores of the torch model in fp32, of the int8 ONNX model and,
-    on a CPU with AMX, of the torch model in bf16 (elsewhere torch emulates
-    bf16: slow, and not what `runtime = "auto"` runs there)."""
+    on a CPU with hardware bf16 (AMX or AVX512-BF16), of the torch model in
+    bf16 (elsewhere torch emulates bf16: slow, and not what `runtime = "auto"`
+    runs there)."""
     from transformers import AutoTokenizer
 
     from pipeline.ner import data as D
-    from pipeline.ner.infer import _onnx_forward, _torch_forward, amx_bf16, cpu_info
+    from pipeline.ner.infer import _onnx_forward, _torch_forward, bf16_matmul, cpu_info
     from pipeline.ner.train import evaluate
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -227,7 +228,7 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     types = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["output_types"]
     _, dev = D.anercorp_split(data_dir)
     runtimes = [("torch_fp32", lambda: _torch_forward(folder, 0))]
-    if amx_bf16():
+    if bf16_matmul():
         runtimes.append(("torch_bf16", lambda: _torch_forward(folder, 0, bf16=True)))
     runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0)))
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
@@ -243,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--evaluate", action="store_true",
-                        help="score fp32 torch and int8 onnx (and bf16 on AMX CPUs) on the "
-                             "ANERcorp dev split")
+                        help="score fp32 torch and int8 onnx (and bf16 where the CPU has it "
+                             "in hardware) on the ANERcorp dev split")
     parser.add_argument("--fp16-embeddings", action="store_true",
                         help="keep the embedding tables out of int8, stored fp16 (+7 MB)")
     parser.add_argument("--keep-fp32", type=int, default=0, metavar="N",

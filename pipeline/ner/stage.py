@@ -25,8 +25,9 @@ from pipeline.stages import BaseStage
 class EntitiesSettings:
     # Model folder; relative paths resolve against the config file's folder.
     model: str = "../models/default"
-    # "auto": "torch-bf16" on a CPU with AMX, else "onnx"; "onnx": the int8 graph
-    # run by onnxruntime; "torch": the weights in fp32; "torch-bf16": in bf16.
+    # "auto": "torch-bf16" on a CPU with hardware bf16 (AMX or AVX512-BF16), else
+    # "onnx"; "onnx": the int8 graph run by onnxruntime; "torch": the weights in
+    # fp32; "torch-bf16": in bf16.
     runtime: Literal["auto", "onnx", "torch", "torch-bf16"] = "auto"
     batch_size: int = 32  # windows per forward pass (windows of all documents in a call)
     max_length: int = 128  # subwords per window, <s> and </s> included
