@@ -9,6 +9,8 @@ the network differs. Each system runs in its own subprocess so its peak RSS
 
 * ours-onnx-int8  -- the shipped default as configured (int8 ONNX, onnxruntime)
 * ours-torch-fp32 -- the same model's fp32 weights in torch
+* ours-torch-bf16 -- the same weights in bf16 (what `runtime = "auto"` runs on
+                     a CPU with AMX or AVX512-BF16; emulated and slow elsewhere)
 * bert-base       -- BertForTokenClassification 12 x 768 (the size of
                      CAMeLBERT / AraBERT), random weights, torch fp32
 
@@ -30,7 +32,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NEWS = REPO.parent / "shared" / "data" / "raw_news" / "ant_multisource_v2.1.jsonl.gz"
-SYSTEMS = ("ours-onnx-int8", "ours-torch-fp32", "bert-base")
+SYSTEMS = ("ours-onnx-int8", "ours-torch-fp32", "ours-torch-bf16", "bert-base")
+RUNTIMES = {"ours-onnx-int8": "onnx", "ours-torch-bf16": "torch-bf16"}  # others: "torch"
 
 
 def load_articles(n: int) -> list[dict]:
@@ -71,7 +74,7 @@ def run_one(system: str, model: Path, n: int, threads: int, batch_size: int,
     articles = load_articles(n)
     t0 = time.perf_counter()
     tokenize = TokenizeStage(TokenizeSettings(), REPO)
-    runtime = "onnx" if system == "ours-onnx-int8" else "torch"
+    runtime = RUNTIMES.get(system, "torch")
     stage = EntitiesStage(EntitiesSettings(model=str(model), runtime=runtime, threads=threads,
                                            batch_size=batch_size, max_length=max_length),
                           REPO)
@@ -118,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--model", type=Path, default=REPO / "models" / "default")
-    parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=SYSTEMS)
+    parser.add_argument("--systems", nargs="+", choices=SYSTEMS,
+                        help="default: all, bf16 only where the CPU has it in hardware")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -126,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(args.child, args.model, args.articles, args.threads,
                                  args.batch_size, args.max_length)))
         return 0
+    if not args.systems:
+        sys.path.insert(0, str(REPO))
+        from pipeline.ner.infer import bf16_matmul
+
+        args.systems = [s for s in SYSTEMS if s != "ours-torch-bf16" or bf16_matmul()]
     results = {}
     for system in args.systems:
         cmd = [sys.executable, __file__, "--child", system, "--articles", str(args.articles),
