@@ -255,11 +255,11 @@ def bf16_matmul() -> bool:
 
     Measured, one thread, 300 raw news sentences, shipped model: on a Xeon
     with AMX torch bf16 took 1.11 s, the int8 graph (three layers fp32) 2.38 s,
-    torch fp32 3.76 s; on a 2-core AMD EPYC with AVX512-BF16 (no AMX) bf16 and
-    the int8 graph ran level (7.0 and 6.8 s, fp32 about twice that), but on
-    the dev split bf16 scored as fp32 (0.8081) and the int8 graph 0.8030. So
-    where bf16 is hardware it is the better path: as fast, and lossless (mean
-    KL to fp32 0.00003, int8 about 0.015). Elsewhere torch emulates bf16 (5x
+    torch fp32 3.76 s; on an idle 2-core AMD EPYC with AVX512-BF16 (no AMX),
+    two threads, bf16 2.54 s and the int8 graph 2.26 s (fp32 about twice),
+    and on the dev split bf16 scored as fp32 (0.8081), the int8 graph 0.8030.
+    So where bf16 is hardware it is the better default: at most ~10% slower
+    than int8, and lossless (mean KL to fp32 0.00003, int8 about 0.015). Elsewhere torch emulates bf16 (5x
     slower than fp32) and the int8 graph is the fast path. Read from the
     kernel's CPU flags, not from torch: on other CPUs the onnx path never
     imports torch (~200 MB)."""
