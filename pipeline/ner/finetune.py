@@ -318,14 +318,14 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     if scheme.added:
         log(f"adding labels {', '.join(scheme.added)} to the model's "
             f"{len(scheme.labels) - len(scheme.added)}")
-    base_context = trained_context(base) if scheme.trained_base else cfg.context
-    if base_context != cfg.context:
-        log(f"note: {base} was trained with context = {base_context}; this run "
-            f"trains and evaluates with context = {cfg.context} (`--set context=N` to change)")
-    base_pooling = trained_pooling(base) if scheme.trained_base else cfg.pooling
-    if base_pooling != cfg.pooling:
-        log(f"note: {base} was trained with pooling = {base_pooling!r}; this run trains and "
-            f"evaluates with pooling = {cfg.pooling!r} (`--set pooling='\"mean\"'` to change)")
+    # Settings a trained base carries in its training_config.json: a run may
+    # change them, and says so.
+    for key, trained in (("context", trained_context), ("pooling", trained_pooling)):
+        ours = getattr(cfg, key)
+        theirs = trained(base) if scheme.trained_base else ours
+        if theirs != ours:
+            log(f"note: {base} was trained with {key} = {theirs!r}; this run trains and "
+                f"evaluates with {key} = {ours!r} (`--set {key}=…` to change)")
     corpora = load_corpora(cfg, spec, scheme.types, log)  # fails here on bad data
 
     # The tool reports its own progress: no per-file weight-loading reports,

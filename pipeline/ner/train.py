@@ -116,8 +116,8 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
 def word_log_probs(forward: Callable, tokenizer, sentences: Sequence[list[str]],
                    max_length: int, batch_size: int = 32, context: int = 0,
                    pooling: str = "first") -> list[np.ndarray]:
-    """Per word log-probabilities (its subwords pooled by `pooling`) for each sentence; a sentence
-    longer than the window is cut into consecutive chunks, each seeing
+    """Per word log-probabilities (its subwords pooled by `pooling`) for each
+    sentence; a sentence longer than the window is cut into consecutive chunks, each seeing
     `context` subwords of its neighbours (in the order given) on either side.
     `forward(ids, mask)` returns logits as a numpy array [batch, length, labels]."""
     chunks: list[tuple[int, list[str]]] = []
