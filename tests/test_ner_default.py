@@ -42,6 +42,7 @@ def seed_entities(stages):
     ("مجلس الأمن", "ORG"),
     ("سوريا", "LOC"),       # also found inside "وسوريا"
     ("العراق", "LOC"),
+    ("أنتوني ج. بلينكن", "PER"),  # one name across the initial (initials.py)
 ])
 def test_seed_entities_are_found(seed_entities, text, label):
     assert (text, label) in seed_entities

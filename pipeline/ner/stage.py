@@ -4,6 +4,8 @@ Words are the tokens inside each sentence; the model's word-level entities
 become character spans of the ORIGINAL text (first token's start to last
 token's end), then a leading proclitic is trimmed and run-together names are
 split (clitics.py) -- character edits, because tokens keep their clitics.
+Before that, one name the model cut in two at an initial is joined back
+("أنتوني ج. بلينكن", initials.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pipeline.document import Document, Entity, Span
 from pipeline.ner.clitics import (document_proclitic_length, proclitic_length, split_joined,
                                   strip_edges)
 from pipeline.ner.infer import ONNX_FILE, NerModel, WordEntity, resolve_runtime
+from pipeline.ner.initials import join_across_initials
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.stages import BaseStage
 
@@ -35,6 +38,7 @@ class EntitiesSettings:
     threads: int = 0  # 0: the runtime's default
     trim_proclitics: bool = True  # "وسوريا" -> "سوريا"
     split_joined: bool = True  # "العراقوسوريا" -> "العراق", "سوريا"
+    join_initials: bool = True  # "أنتوني ج" + "بلينكن" -> "أنتوني ج. بلينكن"
     min_score: float = 0.0  # drop entities whose mean tag probability is lower
 
 
@@ -91,7 +95,10 @@ class EntitiesStage(BaseStage):
         for doc, g in zip(docs, groups):
             entities: list[Entity] = []
             for sent in g:
-                for went in next(predicted):
+                wents = next(predicted)
+                if self.settings.join_initials:
+                    wents = join_across_initials(sent, wents)
+                for went in wents:
                     entities.extend(self._to_chars(doc, sent, went))
             if self.settings.trim_proclitics:
                 entities = self._trim_by_document(doc, entities)
