@@ -12,6 +12,10 @@ LEX = NameLexicon({
     "بغداد": Counter(LOC=30), "لبنان": Counter(LOC=25), "وسوريا": Counter(LOC=6),
     "البنتاغون": Counter(ORG=1), "الشام": Counter(LOC=5), "كين": Counter(PER=1),
     "بكين": Counter(LOC=14),
+    # counts as the training tokens give them: the clitic kept on the token
+    "كوسوفو": Counter(LOC=2), "وكوسوفو": Counter(LOC=2),
+    "لين": Counter(PER=1), "ين": Counter(PER=1),
+    "كويفا": Counter(PER=1), "وكويفا": Counter(PER=1), "ويفا": Counter(ORG=1),
 })
 
 
@@ -22,13 +26,16 @@ LEX = NameLexicon({
     ("وبغداد", "بغداد"),            # و + a name that itself starts with ب
     ("للبنتاغون", "لبنتاغون"),       # the ل of لل (the article's alif is elided)
     ("وألينا", "ألينا"),             # و before a hamza seat is always the conjunction
+    ("وكوسوفو", "كوسوفو"),          # a tie between the forms: the conjunction goes
+    ("وكويفا", "كويفا"),            # ... but not و+ك on a tie (ويفا is a name too)
 ])
 def test_leading_proclitic_is_trimmed_when_the_rest_is_the_name(word, name):
     assert word[proclitic_length(word, LEX):] == name
 
 
 @pytest.mark.parametrize("word", ["واشنطن", "بغداد", "لبنان", "بكين", "فرنسا", "بوريطة", "كركوك",
-                                  "وكالات"])  # not و+ك+"الات" (seen on the dev split)
+                                  "وكالات",  # not و+ك+"الات" (seen on the dev split)
+                                  "لين"])  # a tie, but a three-letter remainder
 def test_names_that_start_with_clitic_letters_are_kept(word):
     assert proclitic_length(word, LEX) == 0
 

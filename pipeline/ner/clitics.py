@@ -28,6 +28,13 @@ MIN_NAME_CHARS = 2  # a remainder shorter than this is never a name
 MIN_ARTICLE_NAME_CHARS = 5  # "ال" + at least three letters: "وكالات" is not و+ك+"الات"
 MIN_LEXICON_COUNT = 1  # the remainder must be a name at least this often (and
 # more often than the whole form, which keeps بكين although كين is a name once)
+# ... or as often, after the commonest proclitics and before a remainder of at
+# least four letters: the counts come from training tokens, which keep their
+# clitics (ANERcorp tags "وكوسوفو" whole), so a rare name is often counted as
+# often with و as without ("وكوسوفو" 2, "كوسوفو" 2). Shorter remainders and the
+# readings with ك or ف are too often names of their own on a tie (لين, كويفا).
+TIE_PROCLITICS = ("و", "ب", "ل", "وب", "ول")
+MIN_TIE_REST_CHARS = 4
 MIN_JOINED_COUNT = 2  # each half of a run-together pair must be a name this often
 # Characters a token may carry at its edges that are never part of a name
 # ("جبهة فتح الشام-", «داعش»).
@@ -65,7 +72,8 @@ def proclitic_length(word: str, lexicon: NameLexicon) -> int:
             if lexicon.count("ا" + rest) >= max(whole, 1) or lexicon.count(word) == 0:
                 return len(pre)
         n = lexicon.count(rest)
-        if n >= MIN_LEXICON_COUNT and n > whole:
+        tie_wins = pre in TIE_PROCLITICS and len(rest) >= MIN_TIE_REST_CHARS
+        if n >= MIN_LEXICON_COUNT and (n > whole or (n == whole and tie_wins)):
             return len(pre)
     return 0
 
