@@ -34,7 +34,7 @@ def _initials_end(words: Sequence[Span], left: WordEntity) -> int:
     k = left.end
     if _is_stop_after(words, k):  # "أنتوني ج" + "."
         k += 1
-    while k + 1 < len(words) and _is_stop_after(words, k + 1):  # + "ف" "."
+    while _is_stop_after(words, k + 1):  # + "ف" "." (bounds checked there)
         k += 2
     return k
 
