@@ -159,6 +159,7 @@ def test_int8_export_can_keep_the_most_sensitive_layers_fp32(tiny_model, tmp_pat
     [kept] = summary["keep_fp32"]
     assert kept in ("layer.00", "layer.01")
     assert kl[kept] <= min(kl["layer.00"], kl["layer.01"]) + 1e-6
+    assert summary["embeddings"] == "int8"  # the default; --fp16-embeddings says "fp16"
     doc = next(_stage(folder).pipe([_doc()]))
     assert all(doc.text[e.start:e.end] == e.text for e in doc.entities)
 

@@ -253,7 +253,8 @@ def bf16_matmul() -> bool:
     """Whether this CPU multiplies bf16 matrices in hardware: Intel AMX
     (Xeon 4th generation on) or AVX512-BF16 (AMD Zen 4 on, Intel Cooper Lake).
 
-    Measured, one thread, 300 raw news sentences, shipped model: on a Xeon
+    Measured, one thread, 300 raw news sentences, the 12-layer round-2 model
+    (the default until 2026-12-02): on a Xeon
     with AMX torch bf16 took 1.11 s, the int8 graph (three layers fp32) 2.38 s,
     torch fp32 3.76 s; on an idle 2-core AMD EPYC with AVX512-BF16 (no AMX),
     two threads, bf16 2.54 s and the int8 graph 2.26 s (fp32 about twice),

@@ -208,6 +208,8 @@ def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
                        "text": "raw_news/ant_jawharafm_v1.1.jsonl.gz, last 400 articles"}
         out = folder / ONNX_FILE
         quantize(fp32, out, embeddings=quantize_embeddings, exclude=exclude)
+    # The graph's other setting: say it too, so the file explains the graph.
+    summary["embeddings"] = "int8" if quantize_embeddings else "fp16"
     return out, summary
 
 
