@@ -89,7 +89,7 @@ def _kl_to_teacher(folder, items, pad_id):
     from pipeline.ner.train import _collate
 
     model = AutoModelForTokenClassification.from_pretrained(folder, dtype=torch.float32).eval()
-    ids, att, lab = _collate(items, pad_id)
+    ids, att, lab, _ = _collate(items, pad_id)
     with torch.no_grad():
         student = torch.log_softmax(model(input_ids=ids, attention_mask=att).logits, -1)
     student = student[lab != -100].numpy().astype(np.float64)
@@ -174,7 +174,7 @@ def _hidden_gap(student_folder, teacher_folder, items, pad_id):
     student = AutoModelForTokenClassification.from_pretrained(student_folder,
                                                               dtype=torch.float32).eval()
     match = HiddenMatch(teacher_folder, student.config, weight=1.0)
-    ids, att, _ = _collate(items, pad_id)
+    ids, att, _, _ = _collate(items, pad_id)
     with torch.no_grad():
         hidden = student(input_ids=ids, attention_mask=att, output_hidden_states=True)
         return match.loss(hidden.hidden_states, ids, att).item()

@@ -31,6 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from pipeline.ner import data as D
+from pipeline.ner.gazetteer import FEATURES, features_for
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,15 @@ def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[l
     from transformers import AutoModelForTokenClassification
 
     model = AutoModelForTokenClassification.from_pretrained(teacher, dtype=torch.float32).eval()
+    features = features_for(teacher)  # a teacher trained with name lists reads them
     out: list[np.ndarray | None] = [None] * len(ids)
     batches = D.length_batches([len(x) for x in ids], batch_size, None)
     for n, batch in enumerate(batches, 1):
         arr, att = D.pad_batch([ids[i] for i in batch], pad_id)
         with torch.no_grad():
-            logits = model(input_ids=torch.from_numpy(arr),
-                           attention_mask=torch.from_numpy(att)).logits
+            types = None if features is None else torch.from_numpy(features.batch(arr))
+            logits = model(input_ids=torch.from_numpy(arr), attention_mask=torch.from_numpy(att),
+                           token_type_ids=types).logits
             lp = torch.log_softmax(logits, -1).numpy()
         for r, i in enumerate(batch):
             keep = [p for p, m in enumerate(masks[i]) if m != D.IGNORE]
@@ -176,13 +179,19 @@ class HiddenMatch:
         self.pairs = layer_pairs(student_config.num_hidden_layers, theirs.num_hidden_layers)
         self.weight = weight
 
-    def loss(self, student_hidden, ids, mask):
+    def loss(self, student_hidden, ids, mask, types=None):
         """Weighted mean squared error over the real (unpadded) positions,
-        averaged over the matched layers."""
+        averaged over the matched layers. `types`: the gazetteer token types,
+        given to a teacher that was trained with them."""
         import torch
 
+        if self.teacher.config.type_vocab_size < FEATURES:
+            types = None
+        elif types is None:
+            raise ValueError("hidden_weight: the teacher reads a gazetteer; train the student "
+                             "with one too (the `gazetteer` key)")
         with torch.no_grad():
-            target = self.teacher(input_ids=ids, attention_mask=mask,
+            target = self.teacher(input_ids=ids, attention_mask=mask, token_type_ids=types,
                                   output_hidden_states=True).hidden_states
         real = mask.bool()
         total = sum(torch.nn.functional.mse_loss(student_hidden[s][real], target[t][real])

@@ -43,9 +43,11 @@ from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.infer import trained_context, trained_pooling
 from pipeline.ner.lexicon import NameLexicon
+from pipeline.ner.gazetteer import FILE as GAZETTEER_FILE
+from pipeline.ner.gazetteer import widen_token_types
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, encode_corpora,
                                 evaluate, hidden_match, keep_encoder_layers, make_optimizer,
-                                torch_forward, train_step)
+                                piece_features, torch_forward, train_step)
 
 CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train.log"
@@ -260,8 +262,9 @@ class DeferredInterrupt:
 
 class Evaluator:
     def __init__(self, tokenizer, scheme: Labels, corpora: Corpora, max_length: int,
-                 context: int = 0, pooling: str = "first"):
+                 context: int = 0, pooling: str = "first", features=None):
         self.tokenizer, self.scheme, self.corpora = tokenizer, scheme, corpora
+        self.features = features  # gazetteer token types (None: the model reads none)
         self.max_length, self.context, self.pooling = max_length, context, pooling
         self.selection = NEW_DEV if corpora.new_dev else ANERCORP_DEV
 
@@ -269,7 +272,7 @@ class Evaluator:
         import warnings
 
         model.eval()
-        forward = torch_forward(model)
+        forward = torch_forward(model, self.features)
         out: dict[str, Any] = {}
         devs = ((NEW_DEV, self.corpora.new_dev), (ANERCORP_DEV, self.corpora.anercorp_dev))
         for key, dev in devs:
@@ -341,9 +344,14 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     with _teacher_errors_name(spec.config):  # labels, soft sources
         encoded = encode_corpora(cfg, tokenizer, corpora.train, scheme.labels, log)
     model = build_model(base, cfg, scheme)
+    with _teacher_errors_name(spec.config):  # a missing gazetteer file
+        features = piece_features(replace_base(cfg, base), tokenizer)
+    if features is not None:
+        widen_token_types(model)
     with _teacher_errors_name(spec.config):  # width
         hidden = hidden_match(cfg, model)
-    evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length, cfg.context, cfg.pooling)
+    evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length, cfg.context, cfg.pooling,
+                          features)
     optimizer = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, spec.seed) for e in range(1, spec.epochs + 1)]
     batches_per_epoch = [math.ceil(len(items) / cfg.batch_size) for items in epoch_items]
@@ -380,7 +388,8 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
         if improved:
             state["best"] = row
             state["bad_evals"] = 0
-            save_model(model, tokenizer, out, cfg, spec, scheme, corpora, state, finished=False)
+            save_model(model, tokenizer, out, cfg, spec, scheme, corpora, state, finished=False,
+                       features=features)
         else:
             state["bad_evals"] += 1
             write_scores(out, scores_record(spec, scheme, corpora, state, finished=False))
@@ -401,7 +410,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                     stopped = "max_steps"
                     break
                 loss = train_step(model, optimizer, scheduler, [items[i] for i in batches[bi]],
-                                  tokenizer.pad_token_id, cfg.temperature, hidden)
+                                  tokenizer.pad_token_id, cfg.temperature, hidden, features)
                 state["step"] += 1
                 state["batch"] = bi + 1
                 state["loss_sum"] += loss
@@ -481,9 +490,11 @@ def write_scores(out: Path, record: dict[str, Any]) -> None:
 
 
 def save_model(model, tokenizer, out: Path, cfg: TrainConfig, spec: RunSpec, scheme: Labels,
-               corpora: Corpora, state: dict[str, Any], *, finished: bool) -> None:
+               corpora: Corpora, state: dict[str, Any], *, finished: bool,
+               features=None) -> None:
     """fp16 weights + config (label map) + tokenizer + labels.json + the
-    training config + names.tsv + scores.json: what `annotate --model` loads."""
+    training config + names.tsv + scores.json (+ gazetteer.tsv when the model
+    reads one): what `annotate --model` loads."""
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
@@ -499,6 +510,8 @@ def save_model(model, tokenizer, out: Path, cfg: TrainConfig, spec: RunSpec, sch
         {"train": conf, "run": asdict(spec)}, ensure_ascii=False, indent=2), encoding="utf-8")
     if not (out / "names.tsv").exists():
         write_names(out, Path(spec.base), corpora, scheme.output_types)
+    if features is not None:
+        features.gazetteer.save(out / GAZETTEER_FILE)
     write_scores(out, scores_record(spec, scheme, corpora, state, finished=finished))
 
 

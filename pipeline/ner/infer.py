@@ -13,6 +13,9 @@ label, score). Characters are the stage's business (stage.py).
   side of every window, unlabelled, as in training.
 * Batching: the windows of every sentence of every document in the call are
   sorted by length and batched, so padding stays small.
+* Name lists: a model trained with a gazetteer (gazetteer.tsv in its
+  folder) reads, with every subword, which lists hold its word
+  (pipeline/ner/gazetteer.py); the forward pass computes them from the ids.
 * Decoding: the word's subwords are pooled as the model was trained
   (training_config.json `pooling`: the first subword's distribution, or the
   mean of all of them);
@@ -32,6 +35,7 @@ import numpy as np
 
 from pipeline.ner.data import add_context, check_pooling, pad_batch
 from pipeline.ner.decode import log_softmax, pool_word, spans, viterbi
+from pipeline.ner.gazetteer import FEATURES, PieceFeatures, features_for
 from pipeline.safe_load import check_model_folder
 
 Runtime = Literal["auto", "onnx", "torch", "torch-bf16"]
@@ -83,10 +87,12 @@ class NerModel:
         self.eos = self.tokenizer.token_to_id("</s>")
         self.pad = config.get("pad_token_id", 1)
         self.runtime = runtime = resolve_runtime(runtime)
-        # `_forward(ids, mask) -> logits` is the only network-specific part;
-        # the benchmark swaps in BERT-base here to time it over the same windows.
+        # `_forward(ids, mask) -> logits` is the only network-specific part
+        # (gazetteer lookups included); the benchmark swaps in BERT-base here
+        # to time it over the same windows.
         if runtime == "onnx":
-            self._forward = _onnx_forward(self.folder / onnx_file, threads)
+            self._forward = _onnx_forward(self.folder / onnx_file, threads,
+                                          features_for(self.folder))
         elif runtime == "torch":
             self._forward = _torch_forward(self.folder, threads)
         elif runtime == "torch-bf16":
@@ -211,7 +217,9 @@ def trained_pooling(folder: Path) -> str:
     return check_pooling(_trained_setting(folder, "pooling", "first"))
 
 
-def _onnx_forward(path: Path, threads: int):
+def _onnx_forward(path: Path, threads: int, features: PieceFeatures | None = None):
+    """forward(ids, mask) -> logits of an ONNX graph; a graph with a
+    token_type_ids input (a model trained with a gazetteer) needs `features`."""
     import onnxruntime as ort
 
     if not path.exists():
@@ -222,9 +230,16 @@ def _onnx_forward(path: Path, threads: int):
         opts.intra_op_num_threads = threads
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    typed = "token_type_ids" in {i.name for i in session.get_inputs()}
+    if typed and features is None:
+        raise FileNotFoundError(f"{path} reads gazetteer features, and there is no "
+                                f"gazetteer.tsv next to it")
 
     def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if typed:
+            feed["token_type_ids"] = features.batch(ids)
+        return session.run(["logits"], feed)[0]
 
     return forward
 
@@ -289,10 +304,16 @@ def _torch_forward(folder: Path, threads: int, bf16: bool = False):
         folder, dtype=torch.bfloat16 if bf16 else torch.float32, use_safetensors=True,
         trust_remote_code=False, local_files_only=True)
     model.eval()
+    features = features_for(folder)
+    if features is None and model.config.type_vocab_size >= FEATURES:
+        raise FileNotFoundError(f"{folder} was trained with gazetteer features, and there is "
+                                f"no gazetteer.tsv in it")
 
     def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        types = None if features is None else torch.from_numpy(features.batch(ids))
         with torch.inference_mode():
-            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
+                        token_type_ids=types)
         return out.logits.float().numpy()
 
     return forward

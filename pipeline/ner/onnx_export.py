@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from pipeline.ner.gazetteer import FILE as GAZETTEER_FILE
+from pipeline.ner.gazetteer import features_for
 from pipeline.ner.infer import ONNX_FILE, trained_context, trained_pooling
 
 OPSET = 17
@@ -32,20 +34,24 @@ def export_onnx(folder: Path, fp32_path: Path) -> None:
     model.config.return_dict = False
     ids = torch.tensor([[0, 500, 600, 700, 2], [0, 800, 900, 2, 1]], dtype=torch.long)
     mask = (ids != 1).long()
+    # A model trained with a gazetteer takes its features as a third input.
+    typed = (folder / GAZETTEER_FILE).exists()
 
     class Logits(torch.nn.Module):
         def __init__(self, inner):
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask)[0]
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids)[0]
 
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if typed else [])
+    inputs = (ids, mask) + ((torch.tensor([[0, 1, 0, 8, 0], [0, 2, 4, 0, 0]]),) if typed else ())
     torch.onnx.export(
-        Logits(model), (ids, mask), str(fp32_path), input_names=["input_ids", "attention_mask"],
+        Logits(model), inputs, str(fp32_path), input_names=names,
         output_names=["logits"], opset_version=OPSET, dynamo=False,
-        dynamic_axes={"input_ids": {0: "batch", 1: "length"},
-                      "attention_mask": {0: "batch", 1: "length"},
+        dynamic_axes={**{name: {0: "batch", 1: "length"} for name in names},
                       "logits": {0: "batch", 1: "length"}})
 
 
@@ -158,13 +164,14 @@ def mean_kl(ref: list, other: list) -> float:
 
 def layer_sensitivity(fp32_path: Path, tokenizer, sentences: list[list[str]],
                       max_length: int = 128, context: int = 0, pooling: str = "first",
-                      log=print) -> dict[str, float]:
-    """KL to fp32 with everything int8 ("all int8"), and with each group kept fp32."""
+                      log=print, features=None) -> dict[str, float]:
+    """KL to fp32 with everything int8 ("all int8"), and with each group kept
+    fp32. `features`: the gazetteer features of a model trained with them."""
     from pipeline.ner.infer import _onnx_forward
     from pipeline.ner.train import word_log_probs
 
     def log_probs(path: Path) -> list:
-        return word_log_probs(_onnx_forward(path, 0), tokenizer, sentences, max_length,
+        return word_log_probs(_onnx_forward(path, 0, features), tokenizer, sentences, max_length,
                               context=context, pooling=pooling)
 
     ref = log_probs(fp32_path)
@@ -203,7 +210,8 @@ def build(folder: Path, *, quantize_embeddings: bool = True, keep_fp32: int = 0,
             tokenizer = AutoTokenizer.from_pretrained(folder)
             kl = layer_sensitivity(fp32, tokenizer, raw_news_sentences(data_dir),
                                    context=trained_context(folder),
-                                   pooling=trained_pooling(folder), log=log)
+                                   pooling=trained_pooling(folder), log=log,
+                                   features=features_for(folder))
             kept = most_sensitive(kl, keep_fp32)
             groups = node_groups(fp32)
             exclude = [n for g in kept for n in groups[g]]
@@ -236,7 +244,8 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     runtimes = [("torch_fp32", lambda: _torch_forward(folder, 0))]
     if bf16_matmul():
         runtimes.append(("torch_bf16", lambda: _torch_forward(folder, 0, bf16=True)))
-    runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0)))
+    runtimes.append(("onnx_int8", lambda: _onnx_forward(folder / ONNX_FILE, 0,
+                                                        features_for(folder))))
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
     result: dict = {"cpu": cpu_info()[0]}
     context, pooling = trained_context(folder), trained_pooling(folder)

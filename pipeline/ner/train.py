@@ -31,6 +31,8 @@ from pipeline.ner import data as D
 from pipeline.ner.decode import log_softmax, pool_word, viterbi
 from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels, soft_items,
                                   soft_loss)
+from pipeline.ner.gazetteer import FEATURES, Gazetteer, PieceFeatures, widen_token_types
+from pipeline.ner.gazetteer import FILE as GAZETTEER_FILE
 from pipeline.ner.lexicon import NameLexicon
 
 OUTPUT_TYPES = ("PER", "LOC", "ORG")
@@ -83,6 +85,12 @@ class TrainConfig:
     # How a word's subwords make its prediction (data.POOLINGS): "first" or
     # "mean". Inference reads it from the model folder's training_config.json.
     pooling: str = "first"
+    # Name lists as an input (pipeline/ner/gazetteer.py): a gazetteer.tsv
+    # written by `python -m pipeline.ner.gazetteer`; every subword then has a
+    # token type telling which lists hold its word. It is copied into the model
+    # folder, which inference reads. None: the base folder's gazetteer.tsv if
+    # it has one (a model trained with lists keeps them), else no lists.
+    gazetteer: Path | None = None
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -100,7 +108,7 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
         raise ValueError(f"{path}: unknown [train] keys {sorted(unknown)}; allowed: "
                          f"{', '.join(sorted(allowed))}")
     here = path.parent
-    for key in ("base", "output", "data_dir", "teacher"):
+    for key in ("base", "output", "data_dir", "teacher", "gazetteer"):
         if key in raw:
             raw[key] = (here / raw[key]).resolve()
     raw["sources"] = [D.Source(path=(here / s["path"]).resolve(), sample=s.get("sample", 0),
@@ -182,12 +190,14 @@ def evaluate(forward: Callable, tokenizer, labels: Sequence[str], dev: Sequence[
     return score_tags([t for _, t in dev], pred, types)
 
 
-def torch_forward(model) -> Callable:
+def torch_forward(model, features: PieceFeatures | None = None) -> Callable:
     import torch
 
     def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        types = None if features is None else torch.from_numpy(features.batch(ids))
         with torch.no_grad():
-            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+            out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
+                        token_type_ids=types)
         return out.logits.float().numpy()
 
     return forward
@@ -245,12 +255,27 @@ def _make_model(cfg: TrainConfig, labels: list[str]):
     return AutoModelForTokenClassification.from_config(conf)
 
 
-def _collate(items: list[tuple[list[int], list[int] | SoftLabels]], pad_id: int):
+def _collate(items: list[tuple[list[int], list[int] | SoftLabels]], pad_id: int,
+             features: PieceFeatures | None = None):
     import torch
 
     ids, mask = D.pad_batch([i for i, _ in items], pad_id)
     lab, _ = D.pad_batch([l.mask if isinstance(l, SoftLabels) else l for _, l in items], D.IGNORE)
-    return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(lab)
+    types = None if features is None else torch.from_numpy(features.batch(ids))
+    return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(lab), types
+
+
+def piece_features(cfg: TrainConfig, tokenizer) -> PieceFeatures | None:
+    """The gazetteer input of this run: `gazetteer`, else the base folder's."""
+    path = cfg.gazetteer
+    if path is None and (Path(cfg.base) / GAZETTEER_FILE).exists():
+        path = Path(cfg.base) / GAZETTEER_FILE
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise ValueError(f"gazetteer = {path}: no such file (write one with "
+                         f"`python -m pipeline.ner.gazetteer -o {path}`)")
+    return PieceFeatures(Gazetteer.load(path), tokenizer.backend_tokenizer)
 
 
 def make_optimizer(model, cfg: TrainConfig):
@@ -260,9 +285,14 @@ def make_optimizer(model, cfg: TrainConfig):
 
     no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
     named = list(model.named_parameters())
-    head = [p for n, p in named if n.startswith("classifier")]
-    enc_decay = [p for n, p in named if not n.startswith("classifier") and not no_decay(n)]
-    enc_plain = [p for n, p in named if not n.startswith("classifier") and no_decay(n)]
+    # A model with gazetteer features learns their token types at the head's
+    # rate: they start as copies of type 0 and are all it has to learn from.
+    gazetteer = model.config.type_vocab_size >= FEATURES
+    in_head = lambda n: n.startswith("classifier") or (  # noqa: E731
+        gazetteer and "token_type_embeddings" in n)
+    head = [p for n, p in named if in_head(n)]
+    enc_decay = [p for n, p in named if not in_head(n) and not no_decay(n)]
+    enc_plain = [p for n, p in named if not in_head(n) and no_decay(n)]
     return torch.optim.AdamW([
         {"params": enc_decay, "lr": cfg.encoder_lr, "weight_decay": cfg.weight_decay},
         {"params": enc_plain, "lr": cfg.encoder_lr, "weight_decay": 0.0},
@@ -337,27 +367,30 @@ def hidden_match(cfg: TrainConfig, model) -> HiddenMatch | None:
 
 
 def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int] | SoftLabels]],
-               pad_id: int, temperature: float = 2.0, hidden: HiddenMatch | None = None) -> float:
+               pad_id: int, temperature: float = 2.0, hidden: HiddenMatch | None = None,
+               features: PieceFeatures | None = None) -> float:
     """One optimizer step on a batch of encoded items (hard tags, or a
     teacher's distributions: SoftLabels), plus the hidden-state loss when
-    `hidden` is given; returns the batch loss. Shared by the default recipe
-    (`train`) and the `train` verb (finetune.py)."""
+    `hidden` is given, with the gazetteer's token types when `features` is
+    given; returns the batch loss. Shared by the default recipe (`train`) and
+    the `train` verb (finetune.py)."""
     import torch
 
-    ids, mask, lab = _collate(items, pad_id)
+    ids, mask, lab, types = _collate(items, pad_id, features)
     soft = [isinstance(l, SoftLabels) for _, l in items]
     if any(soft):
-        out = model(input_ids=ids, attention_mask=mask, output_hidden_states=hidden is not None)
+        out = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
+                    output_hidden_states=hidden is not None)
         targets = torch.from_numpy(np.concatenate(
             [l.log_probs for _, l in items if isinstance(l, SoftLabels)])).float()
         total, n = soft_loss(out.logits, lab, torch.tensor(soft), targets, temperature)
         loss = total / max(n, 1)
     else:
-        out = model(input_ids=ids, attention_mask=mask, labels=lab,
+        out = model(input_ids=ids, attention_mask=mask, token_type_ids=types, labels=lab,
                     output_hidden_states=hidden is not None)
         loss = out.loss
     if hidden is not None:
-        loss = loss + hidden.loss(out.hidden_states, ids, mask)
+        loss = loss + hidden.loss(out.hidden_states, ids, mask, types)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
@@ -382,9 +415,10 @@ def write_lexicon(cfg: TrainConfig, out: Path) -> int:
 
 
 def save_model_folder(model, tokenizer, out: Path, cfg: TrainConfig, labels: list[str],
-                      scores: dict) -> None:
+                      scores: dict, features: PieceFeatures | None = None) -> None:
     """A complete, loadable folder: fp16 safetensors, config (with the label
-    map), tokenizer.json, the training config and the scores."""
+    map), tokenizer.json, the training config and the scores, and the
+    gazetteer when the model reads one."""
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
@@ -400,6 +434,8 @@ def save_model_folder(model, tokenizer, out: Path, cfg: TrainConfig, labels: lis
     (out / "scores.json").write_text(json.dumps(scores, indent=2), encoding="utf-8")
     if not (out / "names.tsv").exists():
         write_lexicon(cfg, out)
+    if features is not None:
+        features.gazetteer.save(out / GAZETTEER_FILE)
 
 
 def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
@@ -422,6 +458,10 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     log(f"dev (last 10% of {D.ANERCORP_TRAIN}): {len(dev)} sentences")
 
     model = _make_model(cfg, labels)
+    features = piece_features(cfg, tokenizer)
+    if features is not None:
+        widen_token_types(model)
+        log(f"gazetteer: {len(features.gazetteer)} entries as {FEATURES} token types")
     hidden = hidden_match(cfg, model)
     opt = make_optimizer(model, cfg)
     epoch_items = [D.epoch_sentences(encoded, e, cfg.seed) for e in range(1, cfg.epochs + 1)]
@@ -443,7 +483,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         t0, run_loss, n_loss = time.time(), 0.0, 0
         for b in batches:
             loss = train_step(model, opt, sched, [items[i] for i in b], tokenizer.pad_token_id,
-                              cfg.temperature, hidden)
+                              cfg.temperature, hidden, features)
             step += 1
             run_loss += loss
             n_loss += 1
@@ -451,7 +491,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
                 log(f"epoch {epoch} step {step}/{total} loss {run_loss / n_loss:.4f} "
                     f"({time.time() - t0:.0f}s)")
         model.eval()
-        scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
+        scores = evaluate(torch_forward(model, features), tokenizer, labels, dev, cfg.output_types,
                           cfg.max_length, context=cfg.context, pooling=cfg.pooling)
         row = {"epoch": epoch, "train_loss": run_loss / max(n_loss, 1),
                "seconds": round(time.time() - t0, 1), **scores}
@@ -460,19 +500,21 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         log(f"epoch {epoch} done: loss {row['train_loss']:.4f} dev F1 {scores['f1']:.4f} "
             f"(P {scores['precision']:.4f} R {scores['recall']:.4f}) {per} "
             f"[{row['seconds']:.0f}s]")
-        best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log)
+        best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log,
+                             features)
         if cfg.average_from and epoch >= cfg.average_from:
             averaged = _running_mean(averaged, model, epoch - cfg.average_from + 1)
     if averaged is not None:
         model.load_state_dict(averaged)
         model.eval()
-        scores = evaluate(torch_forward(model), tokenizer, labels, dev, cfg.output_types,
+        scores = evaluate(torch_forward(model, features), tokenizer, labels, dev, cfg.output_types,
                           cfg.max_length, context=cfg.context, pooling=cfg.pooling)
         row = {"epoch": f"mean of {cfg.average_from}-{cfg.epochs}", **scores}
         history.append(row)
         log(f"weights averaged over epochs {cfg.average_from}-{cfg.epochs}: dev F1 "
             f"{scores['f1']:.4f} (P {scores['precision']:.4f} R {scores['recall']:.4f})")
-        best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log)
+        best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log,
+                             features)
     return {"best": best, "history": history}
 
 
@@ -488,14 +530,15 @@ def _running_mean(mean: dict | None, model, n: int) -> dict:
 
 
 def _keep_if_best(model, tokenizer, cfg: TrainConfig, labels: list[str], dev, history: list,
-                  row: dict, best: dict | None, log) -> dict:
+                  row: dict, best: dict | None, log,
+                  features: PieceFeatures | None = None) -> dict:
     """Save `model` when `row` has the best dev F1 so far; keep the history
     complete next to the best weights either way. Returns the best row."""
     if best is None or row["f1"] > best["f1"]:
         save_model_folder(model, tokenizer, cfg.output, cfg, labels,
                           {"split": f"{D.ANERCORP_TRAIN}: last 10% of sentences "
                                     f"({len(dev)}), contiguous",
-                           "best": row, "history": history})
+                           "best": row, "history": history}, features)
         log(f"saved epoch {row['epoch']} to {cfg.output}")
         return row
     path = cfg.output / "scores.json"
