@@ -305,3 +305,32 @@ def test_ctrl_c_saves_a_checkpoint_between_steps_and_resume_goes_on(setup):
     assert resumed.returncode == 0, resumed.stderr
     assert f"at step {step} " in resumed.stderr
     assert json.loads((out / "scores.json").read_text())["steps"] == step + 2
+
+
+def test_the_verb_trains_with_name_lists_and_a_trained_model_keeps_them(setup, capsys):
+    """`--set gazetteer=...` trains a model that reads the lists (its folder
+    carries them); fine-tuning that model reads them again without being told;
+    a gazetteer file that does not exist is a config error naming the key."""
+    from pipeline.ner.gazetteer import FILE, Gazetteer
+
+    tmp = setup["tmp"]
+    lists = tmp / "lists.tsv"
+    gaz = Gazetteer()
+    for words, kind in ((["سوريا"], "LOC"), (["الأمم", "المتحدة"], "ORG"), (["محمد"], "PART")):
+        gaz.add(words, kind)
+    gaz.save(lists)
+    first = tmp / "with_lists"
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", first, "--max-steps", 2, "--no-progress",
+                      "--set", f'gazetteer="{lists}"') == 0
+    assert Gazetteer.load(first / FILE).entries == gaz.entries
+    assert json.loads((first / "config.json").read_text())["type_vocab_size"] == 16
+    again = tmp / "with_lists_again"
+    assert in_process("train", "--config", setup["config"], "--base", first, "--train",
+                      setup["train"], "--output", again, "--max-steps", 1,
+                      "--no-progress") == 0
+    assert Gazetteer.load(again / FILE).entries == gaz.entries
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", tmp / "no_lists", "--max-steps", 1, "--no-progress",
+                      "--set", f'gazetteer="{tmp / "missing.tsv"}"') == 2
+    assert "gazetteer" in capsys.readouterr().err
