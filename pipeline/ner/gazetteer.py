@@ -21,6 +21,7 @@ word may carry one proclitic (و ف ب ل ك: "وسوريا" matches "سوريا
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ _DIACRITICS = re.compile("[\u064B-\u0652\u0640\u0670]")
 _FOLD = str.maketrans("أإآٱىة", "اااايه")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # news repeats its words: most calls are hits
 def normalise(word: str) -> str:
     return _DIACRITICS.sub("", word).translate(_FOLD)
 
