@@ -102,8 +102,16 @@ def _settings(items: list[str]) -> dict:
         key, sep, value = item.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
-        out[key.strip()] = _toml_value(value)
+        key = key.strip()
+        out[key] = _toml_value(value)
+        # A path typed on the command line means a path from here, not from
+        # the config file's folder (where the config's own paths resolve).
+        if key in PATH_KEYS and isinstance(out[key], str):
+            out[key] = str(Path(out[key]).resolve())
     return out
+
+
+PATH_KEYS = ("base", "output", "data_dir", "teacher", "gazetteer")  # [train] keys naming paths
 
 
 def _resume_spec(args, output: Path):
