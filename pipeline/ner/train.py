@@ -286,7 +286,8 @@ def make_optimizer(model, cfg: TrainConfig):
     no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
     named = list(model.named_parameters())
     # A model with gazetteer features learns their token types at the head's
-    # rate: they start as copies of type 0 and are all it has to learn from.
+    # rate: like the head, they start knowing nothing (copies of type 0) and
+    # have to learn what each list is worth from this run's data alone.
     gazetteer = model.config.type_vocab_size >= FEATURES
     in_head = lambda n: n.startswith("classifier") or (  # noqa: E731
         gazetteer and "token_type_embeddings" in n)
