@@ -31,7 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from pipeline.ner import data as D
-from pipeline.ner.gazetteer import FEATURES, features_for
+from pipeline.ner.gazetteer import FEATURES, features_for, torch_types
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def teacher_log_probs(teacher: Path, ids: Sequence[list[int]], masks: Sequence[l
     for n, batch in enumerate(batches, 1):
         arr, att = D.pad_batch([ids[i] for i in batch], pad_id)
         with torch.no_grad():
-            types = None if features is None else torch.from_numpy(features.batch(arr))
+            types = torch_types(features, arr)
             logits = model(input_ids=torch.from_numpy(arr), attention_mask=torch.from_numpy(att),
                            token_type_ids=types).logits
             lp = torch.log_softmax(logits, -1).numpy()

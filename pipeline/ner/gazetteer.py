@@ -210,6 +210,16 @@ class PieceFeatures:
         return np.array([self.row(r) for r in ids.tolist()], dtype=ids.dtype).reshape(ids.shape)
 
 
+def torch_types(features: PieceFeatures | None, ids: np.ndarray):
+    """The token_type_ids tensor for a batch of ids; None for a model without
+    lists (the model then gives every token type 0, as it was trained)."""
+    if features is None:
+        return None
+    import torch
+
+    return torch.from_numpy(features.batch(ids))
+
+
 def features_for(folder: str | Path) -> PieceFeatures | None:
     """The piece features of a model folder trained with a gazetteer (None
     for one trained without)."""

@@ -35,7 +35,7 @@ import numpy as np
 
 from pipeline.ner.data import add_context, check_pooling, pad_batch
 from pipeline.ner.decode import log_softmax, pool_word, spans, viterbi
-from pipeline.ner.gazetteer import FEATURES, PieceFeatures, features_for
+from pipeline.ner.gazetteer import FEATURES, PieceFeatures, features_for, torch_types
 from pipeline.safe_load import check_model_folder
 
 Runtime = Literal["auto", "onnx", "torch", "torch-bf16"]
@@ -310,7 +310,7 @@ def _torch_forward(folder: Path, threads: int, bf16: bool = False):
                                 f"no gazetteer.tsv in it")
 
     def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        types = None if features is None else torch.from_numpy(features.batch(ids))
+        types = torch_types(features, ids)
         with torch.inference_mode():
             out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
                         token_type_ids=types)

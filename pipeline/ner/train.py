@@ -31,7 +31,8 @@ from pipeline.ner import data as D
 from pipeline.ner.decode import log_softmax, pool_word, viterbi
 from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels, soft_items,
                                   soft_loss)
-from pipeline.ner.gazetteer import FEATURES, Gazetteer, PieceFeatures, widen_token_types
+from pipeline.ner.gazetteer import (FEATURES, Gazetteer, PieceFeatures, torch_types,
+                                    widen_token_types)
 from pipeline.ner.gazetteer import FILE as GAZETTEER_FILE
 from pipeline.ner.lexicon import NameLexicon
 
@@ -194,7 +195,7 @@ def torch_forward(model, features: PieceFeatures | None = None) -> Callable:
     import torch
 
     def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        types = None if features is None else torch.from_numpy(features.batch(ids))
+        types = torch_types(features, ids)
         with torch.no_grad():
             out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask),
                         token_type_ids=types)
@@ -261,7 +262,7 @@ def _collate(items: list[tuple[list[int], list[int] | SoftLabels]], pad_id: int,
 
     ids, mask = D.pad_batch([i for i, _ in items], pad_id)
     lab, _ = D.pad_batch([l.mask if isinstance(l, SoftLabels) else l for _, l in items], D.IGNORE)
-    types = None if features is None else torch.from_numpy(features.batch(ids))
+    types = torch_types(features, ids)
     return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(lab), types
 
 
