@@ -173,3 +173,17 @@ def test_the_stage_feeds_the_lists_in_torch_and_onnx(gazetteer_model, tmp_path):
     (folder / G.FILE).unlink()
     with pytest.raises(FileNotFoundError, match="gazetteer.tsv"):
         NerModel(folder, runtime="onnx")
+
+
+def test_training_on_a_lists_model_that_lost_its_lists_is_refused(gazetteer_model, tmp_path):
+    import shutil
+
+    from pipeline.ner.train import TrainConfig, train
+
+    base = tmp_path / "base"
+    shutil.copytree(gazetteer_model, base)
+    (base / G.FILE).unlink()
+    cfg = TrainConfig(base=base, output=tmp_path / "out", data_dir=SHARED / "data", epochs=1,
+                      max_train_sentences=10, log_every=0)
+    with pytest.raises(ValueError, match="gazetteer"):
+        train(cfg, log=lambda _: None)

@@ -272,6 +272,12 @@ def piece_features(cfg: TrainConfig, tokenizer) -> PieceFeatures | None:
     if path is None and (Path(cfg.base) / GAZETTEER_FILE).exists():
         path = Path(cfg.base) / GAZETTEER_FILE
     if path is None:
+        config = Path(cfg.base) / "config.json"
+        if config.exists() and json.loads(config.read_text(encoding="utf-8")).get(
+                "type_vocab_size", 0) >= FEATURES:
+            # trained with lists that are no longer beside it: refused, as inference does
+            raise ValueError(f"base = {cfg.base} was trained with gazetteer features and has no "
+                             f"{GAZETTEER_FILE}; name the lists with the gazetteer key")
         return None
     if not Path(path).is_file():
         raise ValueError(f"gazetteer = {path}: no such file (write one with "
