@@ -343,3 +343,27 @@ def test_a_path_given_with_set_is_read_from_the_working_folder(tmp_path, monkeyp
     got = _settings(['gazetteer="lists/g.tsv"', "replay=0.2", 'teacher="/abs/t"'])
     assert got == {"gazetteer": str(tmp_path / "lists" / "g.tsv"), "replay": 0.2,
                    "teacher": "/abs/t"}
+
+
+def test_the_verb_refuses_a_crf_it_cannot_train_yet(setup, tmp_path, capsys):
+    """The verb's loop does not carry a CRF layer yet: `crf = true`, or a base
+    whose folder has learnt transitions (crf.json), exits 2 and says where
+    such a model is trained, before any output is written."""
+    from pipeline.ner import crf as C
+    from pipeline.ner.data import bio_labels
+
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", tmp_path / "a", "--max-steps", 1, "--no-progress",
+                      "--set", "crf=true") == 2
+    assert "pipeline.ner.train" in capsys.readouterr().err
+    base = tmp_path / "crf_base"
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", base, "--max-steps", 1, "--no-progress") == 0
+    C.save(C.make(len(bio_labels(("PER", "LOC", "ORG")))), bio_labels(("PER", "LOC", "ORG")),
+           base)
+    capsys.readouterr()
+    assert in_process("train", "--config", setup["config"], "--base", base, "--train",
+                      setup["train"], "--output", tmp_path / "b", "--max-steps", 1,
+                      "--no-progress") == 2
+    assert C.FILE in capsys.readouterr().err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

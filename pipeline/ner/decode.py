@@ -12,6 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
+from pipeline.ner.crf import Transitions
+
 NEG = -1e9
 
 
@@ -29,18 +31,26 @@ def _constraints(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     return start, trans
 
 
-def viterbi(log_probs: np.ndarray, labels: Sequence[str]) -> list[int]:
-    """Best valid label ids for a [words, labels] matrix of log-probabilities."""
+def viterbi(log_probs: np.ndarray, labels: Sequence[str],
+            transitions: Transitions | None = None) -> list[int]:
+    """Best valid label ids for a [words, labels] matrix of log-probabilities,
+    plus the learnt scores of a model trained with a CRF (crf.py). Its scores
+    were learnt on raw network scores; a word's log-softmax differs from them
+    by one constant per word, which moves every path alike, so the best path
+    is the same."""
     if len(log_probs) == 0:
         return []
     start, trans = _constraints(tuple(labels))
+    end = 0.0
+    if transitions is not None:
+        start, trans, end = start + transitions.start, trans + transitions.pairs, transitions.end
     score = log_probs[0] + start
     back = []
     for row in log_probs[1:]:
         cand = score[:, None] + trans
         back.append(cand.argmax(0))
         score = cand.max(0) + row
-    best = [int(score.argmax())]
+    best = [int((score + end).argmax())]
     for bp in reversed(back):
         best.append(int(bp[best[-1]]))
     return best[::-1]

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pipeline.ner import checkpoint as ckpt
+from pipeline.ner import crf as C
 from pipeline.ner import data as D
 from pipeline.ner.corpus import TrainingDataError, read_training_file, read_training_files
 from pipeline.ner.infer import trained_context, trained_pooling
@@ -79,6 +80,20 @@ class Labels:
     @property
     def types(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(l[2:] for l in self.labels if l != "O"))
+
+
+def refuse_crf(cfg: TrainConfig, base: Path, config: str) -> None:
+    """This verb's loop (checkpoints, resume, added labels) does not carry a
+    CRF layer (crf.py) yet: say so rather than train one half-way or drop a
+    base's learnt transitions."""
+    from pipeline.config import ConfigError
+
+    if cfg.crf:
+        raise ConfigError(f"{config}: crf = true is trained by `python -m pipeline.ner.train "
+                          f"CONFIG`, not yet by `arabic-news train`")
+    if (base / C.FILE).exists():
+        raise ConfigError(f"{base} has a CRF layer ({C.FILE}), which `arabic-news train` cannot "
+                          f"fine-tune yet; `python -m pipeline.ner.train CONFIG` can")
 
 
 def label_scheme(base: Path, cfg: TrainConfig) -> Labels:
@@ -318,6 +333,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     base, out = Path(spec.base), Path(spec.output)
     ckdir = out / CHECKPOINT_DIR
     scheme = label_scheme(base, cfg)
+    refuse_crf(cfg, base, spec.config)
     if scheme.added:
         log(f"adding labels {', '.join(scheme.added)} to the model's "
             f"{len(scheme.labels) - len(scheme.added)}")

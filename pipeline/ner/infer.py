@@ -19,8 +19,9 @@ label, score). Characters are the stage's business (stage.py).
 * Decoding: the word's subwords are pooled as the model was trained
   (training_config.json `pooling`: the first subword's distribution, or the
   mean of all of them);
-  Viterbi picks the best valid BIO sequence; an entity's score is the mean
-  probability of its words' chosen tags.
+  Viterbi picks the best valid BIO sequence (adding the learnt transition
+  scores of a model trained with a CRF: crf.json); an entity's score is the
+  mean probability of its words' chosen tags.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Literal, Sequence
 
 import numpy as np
 
+from pipeline.ner import crf as C
 from pipeline.ner.data import add_context, check_pooling, pad_batch
 from pipeline.ner.decode import log_softmax, pool_word, spans, viterbi
 from pipeline.ner.gazetteer import FEATURES, PieceFeatures, features_for, torch_types
@@ -76,6 +78,7 @@ class NerModel:
         meta = self.folder / "labels.json"
         self.output_types = tuple(json.loads(meta.read_text(encoding="utf-8"))["output_types"]) \
             if meta.exists() else ("PER", "LOC", "ORG")
+        self.transitions = C.load(self.folder, self.labels)
         self.context = trained_context(self.folder)
         self.pooling = trained_pooling(self.folder)
         # A window plus its context on both sides must fit the position table.
@@ -189,7 +192,7 @@ class NerModel:
                 documents: Sequence[int] | None = None) -> list[list[WordEntity]]:
         result = []
         for lp in self.word_log_probs(sentences, batch_size, documents):
-            tags = viterbi(lp, self.labels)
+            tags = viterbi(lp, self.labels, self.transitions)
             probs = np.exp(lp[np.arange(len(tags)), tags]) if tags else np.zeros(0)
             names = [self.labels[t] for t in tags]
             ents = [WordEntity(i, j, typ, float(probs[i:j].mean()))

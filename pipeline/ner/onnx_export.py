@@ -232,6 +232,7 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     runs there)."""
     from transformers import AutoTokenizer
 
+    from pipeline.ner import crf
     from pipeline.ner import data as D
     from pipeline.ner.infer import _onnx_forward, _torch_forward, bf16_matmul, cpu_info
     from pipeline.ner.train import evaluate
@@ -249,9 +250,10 @@ def compare_runtimes(folder: Path, data_dir: Path, max_length: int = 128) -> dic
     # int8 results can differ by CPU (VNNI vs AVX2 kernels): say where they came from.
     result: dict = {"cpu": cpu_info()[0]}
     context, pooling = trained_context(folder), trained_pooling(folder)
+    transitions = crf.load(folder, labels)
     for name, make in runtimes:
         result[name] = evaluate(make(), tokenizer, labels, dev, types, max_length,
-                                context=context, pooling=pooling)
+                                context=context, pooling=pooling, transitions=transitions)
     return result
 
 

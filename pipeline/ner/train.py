@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from pipeline.ner import crf as C
 from pipeline.ner import data as D
 from pipeline.ner.decode import log_softmax, pool_word, viterbi
 from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels, soft_items,
@@ -92,6 +93,14 @@ class TrainConfig:
     # folder, which inference reads. None: the base folder's gazetteer.tsv if
     # it has one (a model trained with lists keeps them), else no lists.
     gazetteer: Path | None = None
+    # A linear-chain CRF over the words' scores (pipeline/ner/crf.py): the
+    # whole tag sequence is learnt, and the learnt transition scores (crf.json
+    # in the model folder) join the Viterbi pass at inference. A base folder
+    # with crf.json starts from its scores. `crf_lr`: their learning rate --
+    # 90 numbers starting at zero, which at the head's rate would move at most
+    # about one unit over a whole run.
+    crf: bool = False
+    crf_lr: float = 1e-2
     # Used by `arabic-news train` (pipeline/ner/finetune.py); train() ignores them.
     patience: int = 0  # stop after this many evaluations without a better dev F1 (0: never)
     replay: float = 0.0  # share of ANERcorp train sampled into each epoch when fine-tuning
@@ -184,10 +193,11 @@ def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
 
 def evaluate(forward: Callable, tokenizer, labels: Sequence[str], dev: Sequence[D.Sentence],
              types: Sequence[str], max_length: int, batch_size: int = 32,
-             context: int = 0, pooling: str = "first") -> dict:
+             context: int = 0, pooling: str = "first",
+             transitions: C.Transitions | None = None) -> dict:
     lps = word_log_probs(forward, tokenizer, [w for w, _ in dev], max_length, batch_size,
                          context, pooling)
-    pred = [[labels[i] for i in viterbi(lp, labels)] for lp in lps]
+    pred = [[labels[i] for i in viterbi(lp, labels, transitions)] for lp in lps]
     return score_tags([t for _, t in dev], pred, types)
 
 
@@ -285,9 +295,9 @@ def piece_features(cfg: TrainConfig, tokenizer) -> PieceFeatures | None:
     return PieceFeatures(Gazetteer.load(path), tokenizer.backend_tokenizer)
 
 
-def make_optimizer(model, cfg: TrainConfig):
-    """AdamW with the encoder at `encoder_lr` and the head at `head_lr`; no
-    weight decay on biases and LayerNorm."""
+def make_optimizer(model, cfg: TrainConfig, crf=None):
+    """AdamW with the encoder at `encoder_lr`, the head at `head_lr` and a
+    CRF layer's scores at `crf_lr`; no weight decay on biases and LayerNorm."""
     import torch
 
     no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n  # noqa: E731
@@ -301,11 +311,34 @@ def make_optimizer(model, cfg: TrainConfig):
     head = [p for n, p in named if in_head(n)]
     enc_decay = [p for n, p in named if not in_head(n) and not no_decay(n)]
     enc_plain = [p for n, p in named if not in_head(n) and no_decay(n)]
-    return torch.optim.AdamW([
+    groups = [
         {"params": enc_decay, "lr": cfg.encoder_lr, "weight_decay": cfg.weight_decay},
         {"params": enc_plain, "lr": cfg.encoder_lr, "weight_decay": 0.0},
         {"params": head, "lr": cfg.head_lr, "weight_decay": 0.0},
-    ])
+    ]
+    if crf is not None:
+        groups.append({"params": list(crf.parameters()), "lr": cfg.crf_lr, "weight_decay": 0.0})
+    return torch.optim.AdamW(groups)
+
+
+def make_crf(cfg: TrainConfig, labels: Sequence[str], log: Callable[[str], None] = print):
+    """The run's CRF layer (None without `crf`): the base folder's learnt
+    scores when it has them, else zeros."""
+    if not cfg.crf:
+        return None
+    D.check_pooling(cfg.pooling)
+    if cfg.pooling != "first":
+        raise ValueError("crf = true reads each word's first subword; it needs pooling = "
+                         f"\"first\", not {cfg.pooling!r}")
+    if cfg.hidden_weight or any(s.soft for s in cfg.sources):
+        raise ValueError("crf = true learns tag sequences from hard tags; it cannot be combined "
+                         "with soft sources (soft = true) or hidden_weight > 0")
+    layer = C.make(len(labels))
+    trained = C.load(cfg.base, labels)
+    if trained is not None:
+        C.load_into(layer, trained)
+        log(f"crf: starting from the transition scores in {Path(cfg.base) / C.FILE}")
+    return layer
 
 
 def encode_corpora(cfg: TrainConfig, tokenizer, corpora: Sequence[tuple[D.Source, list]],
@@ -376,11 +409,12 @@ def hidden_match(cfg: TrainConfig, model) -> HiddenMatch | None:
 
 def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[int] | SoftLabels]],
                pad_id: int, temperature: float = 2.0, hidden: HiddenMatch | None = None,
-               features: PieceFeatures | None = None) -> float:
+               features: PieceFeatures | None = None, crf=None) -> float:
     """One optimizer step on a batch of encoded items (hard tags, or a
     teacher's distributions: SoftLabels), plus the hidden-state loss when
     `hidden` is given, with the gazetteer's token types when `features` is
-    given; returns the batch loss. Shared by the default recipe (`train`) and
+    given, the tags' sequence likelihood under `crf` (crf.py) when given;
+    returns the batch loss. Shared by the default recipe (`train`) and
     the `train` verb (finetune.py)."""
     import torch
 
@@ -393,6 +427,10 @@ def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[in
             [l.log_probs for _, l in items if isinstance(l, SoftLabels)])).float()
         total, n = soft_loss(out.logits, lab, torch.tensor(soft), targets, temperature)
         loss = total / max(n, 1)
+    elif crf is not None:
+        out = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
+                    output_hidden_states=hidden is not None)
+        loss = C.loss(crf, out.logits, lab)
     else:
         out = model(input_ids=ids, attention_mask=mask, token_type_ids=types, labels=lab,
                     output_hidden_states=hidden is not None)
@@ -400,7 +438,8 @@ def train_step(model, optimizer, scheduler, items: list[tuple[list[int], list[in
     if hidden is not None:
         loss = loss + hidden.loss(out.hidden_states, ids, mask, types)
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    params = list(model.parameters()) + (list(crf.parameters()) if crf is not None else [])
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
     optimizer.step()
     scheduler.step()
     optimizer.zero_grad(set_to_none=True)
@@ -423,10 +462,11 @@ def write_lexicon(cfg: TrainConfig, out: Path) -> int:
 
 
 def save_model_folder(model, tokenizer, out: Path, cfg: TrainConfig, labels: list[str],
-                      scores: dict, features: PieceFeatures | None = None) -> None:
+                      scores: dict, features: PieceFeatures | None = None,
+                      crf=None) -> None:
     """A complete, loadable folder: fp16 safetensors, config (with the label
-    map), tokenizer.json, the training config and the scores, and the
-    gazetteer when the model reads one."""
+    map), tokenizer.json, the training config and the scores, the gazetteer
+    when the model reads one, the CRF's scores when it has one."""
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
@@ -444,6 +484,10 @@ def save_model_folder(model, tokenizer, out: Path, cfg: TrainConfig, labels: lis
         write_lexicon(cfg, out)
     if features is not None:
         features.gazetteer.save(out / GAZETTEER_FILE)
+    if crf is not None:
+        C.save(crf, labels, out)
+    elif (out / C.FILE).exists():  # a folder written over: not this model's scores
+        (out / C.FILE).unlink()
 
 
 def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
@@ -471,7 +515,12 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         widen_token_types(model)
         log(f"gazetteer: {len(features.gazetteer)} entries as {FEATURES} token types")
     hidden = hidden_match(cfg, model)
-    opt = make_optimizer(model, cfg)
+    crf = make_crf(cfg, labels, log)
+    if crf is not None and cfg.average_from:
+        raise ValueError("average_from averages the network's weights, not a CRF's scores: "
+                         "use one of crf = true and average_from")
+    transitions = (lambda: C.transitions_of(crf)) if crf is not None else (lambda: None)
+    opt = make_optimizer(model, cfg, crf)
     epoch_items = [D.epoch_sentences(encoded, e, cfg.seed) for e in range(1, cfg.epochs + 1)]
     total = sum(math.ceil(len(items) / cfg.batch_size) for items in epoch_items)
     sched = get_linear_schedule_with_warmup(opt, int(cfg.warmup_ratio * total), total)
@@ -491,7 +540,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         t0, run_loss, n_loss = time.time(), 0.0, 0
         for b in batches:
             loss = train_step(model, opt, sched, [items[i] for i in b], tokenizer.pad_token_id,
-                              cfg.temperature, hidden, features)
+                              cfg.temperature, hidden, features, crf)
             step += 1
             run_loss += loss
             n_loss += 1
@@ -500,7 +549,8 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
                     f"({time.time() - t0:.0f}s)")
         model.eval()
         scores = evaluate(torch_forward(model, features), tokenizer, labels, dev, cfg.output_types,
-                          cfg.max_length, context=cfg.context, pooling=cfg.pooling)
+                          cfg.max_length, context=cfg.context, pooling=cfg.pooling,
+                          transitions=transitions())
         row = {"epoch": epoch, "train_loss": run_loss / max(n_loss, 1),
                "seconds": round(time.time() - t0, 1), **scores}
         history.append(row)
@@ -509,7 +559,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
             f"(P {scores['precision']:.4f} R {scores['recall']:.4f}) {per} "
             f"[{row['seconds']:.0f}s]")
         best = _keep_if_best(model, tokenizer, cfg, labels, dev, history, row, best, log,
-                             features)
+                             features, crf)
         if cfg.average_from and epoch >= cfg.average_from:
             averaged = _running_mean(averaged, model, epoch - cfg.average_from + 1)
     if averaged is not None:
@@ -539,14 +589,14 @@ def _running_mean(mean: dict | None, model, n: int) -> dict:
 
 def _keep_if_best(model, tokenizer, cfg: TrainConfig, labels: list[str], dev, history: list,
                   row: dict, best: dict | None, log,
-                  features: PieceFeatures | None = None) -> dict:
-    """Save `model` when `row` has the best dev F1 so far; keep the history
-    complete next to the best weights either way. Returns the best row."""
+                  features: PieceFeatures | None = None, crf=None) -> dict:
+    """Save `model` (and `crf`) when `row` has the best dev F1 so far; keep the
+    history complete next to the best weights either way. Returns the best row."""
     if best is None or row["f1"] > best["f1"]:
         save_model_folder(model, tokenizer, cfg.output, cfg, labels,
                           {"split": f"{D.ANERCORP_TRAIN}: last 10% of sentences "
                                     f"({len(dev)}), contiguous",
-                           "best": row, "history": history}, features)
+                           "best": row, "history": history}, features, crf)
         log(f"saved epoch {row['epoch']} to {cfg.output}")
         return row
     path = cfg.output / "scores.json"
