@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.ner.data import ANERCORP_TRAIN
@@ -345,25 +346,40 @@ def test_a_path_given_with_set_is_read_from_the_working_folder(tmp_path, monkeyp
                    "teacher": "/abs/t"}
 
 
-def test_the_verb_refuses_a_crf_it_cannot_train_yet(setup, tmp_path, capsys):
-    """The verb's loop does not carry a CRF layer yet: `crf = true`, or a base
-    whose folder has learnt transitions (crf.json), exits 2 and says where
-    such a model is trained, before any output is written."""
+def test_the_verb_trains_a_crf_resumes_it_and_a_trained_model_keeps_it(setup, tmp_path, capsys):
+    """`--set crf=true` trains a CRF layer (crf.json in the folder); a run
+    stopped and resumed ends with the same transition scores as one that never
+    stopped (they travel in the checkpoint); fine-tuning that folder keeps
+    training them without being told; a setting the layer cannot train with
+    is a config error naming it, before anything is written."""
     from pipeline.ner import crf as C
-    from pipeline.ner.data import bio_labels
 
-    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
-                      "--output", tmp_path / "a", "--max-steps", 1, "--no-progress",
-                      "--set", "crf=true") == 2
-    assert "pipeline.ner.train" in capsys.readouterr().err
-    base = tmp_path / "crf_base"
-    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
-                      "--output", base, "--max-steps", 1, "--no-progress") == 0
-    C.save(C.make(len(bio_labels(("PER", "LOC", "ORG")))), bio_labels(("PER", "LOC", "ORG")),
-           base)
+    common = ["train", "--config", setup["config"], "--train", setup["train"], "--no-progress",
+              "--set", "crf=true"]
+    assert in_process(*common, "--output", tmp_path / "a", "--max-steps", 6) == 0
+    assert in_process(*common, "--output", tmp_path / "c", "--max-steps", 3) == 0
+    assert in_process("train", "--output", tmp_path / "c", "--resume", "--max-steps", 6) == 0
+    # Both stopped at step 6: their checkpoints hold the same weights and scores.
+    state = {name: json.loads((tmp_path / name / "checkpoint" / "trainer_state.json").read_text())
+             for name in ("a", "c")}
+    assert state["a"]["crf"] == state["c"]["crf"]
+    assert np.abs(np.array(state["a"]["crf"]["transitions"])).max() > 0  # learnt
+    assert _same(tmp_path / "a" / "checkpoint" / "model.safetensors",
+                 tmp_path / "c" / "checkpoint" / "model.safetensors")
+    labels = json.loads((tmp_path / "a" / "labels.json").read_text())["labels"]
+    a = C.load(tmp_path / "a", labels)  # the folder: its best evaluation's scores
+    assert a is not None
+
     capsys.readouterr()
-    assert in_process("train", "--config", setup["config"], "--base", base, "--train",
-                      setup["train"], "--output", tmp_path / "b", "--max-steps", 1,
-                      "--no-progress") == 2
-    assert C.FILE in capsys.readouterr().err
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    assert in_process("train", "--config", setup["config"], "--base", tmp_path / "a", "--train",
+                      setup["train"], "--output", tmp_path / "again", "--max-steps", 2,
+                      "--no-progress") == 0
+    said = capsys.readouterr()
+    assert "CRF layer" in said.out + said.err
+    again = C.load(tmp_path / "again", labels)
+    assert again is not None and not np.array_equal(again.pairs, a.pairs)
+
+    assert in_process(*common, "--output", tmp_path / "b", "--max-steps", 1,
+                      "--set", 'pooling="mean"') == 2
+    assert "pooling" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()

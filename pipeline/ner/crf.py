@@ -119,6 +119,29 @@ def load(folder: Path, labels: Sequence[str]) -> Transitions | None:
     return t
 
 
+def widen(t: Transitions, n_labels: int) -> Transitions:
+    """The scores for `n_labels` labels, labels added after the trained ones
+    starting at zero (fine-tuning that adds entity types)."""
+    n = len(t.start)
+    if n_labels == n:
+        return t
+    pairs = np.zeros((n_labels, n_labels))
+    pairs[:n, :n] = t.pairs
+    return Transitions(np.pad(t.start, (0, n_labels - n)), pairs,
+                       np.pad(t.end, (0, n_labels - n)))
+
+
+def to_record(crf) -> dict:
+    """Full-precision scores for a checkpoint's JSON state (crf.json rounds)."""
+    t = transitions_of(crf)
+    return {"start": t.start.tolist(), "transitions": t.pairs.tolist(), "end": t.end.tolist()}
+
+
+def from_record(record: dict) -> Transitions:
+    return Transitions(np.asarray(record["start"]), np.asarray(record["transitions"]),
+                       np.asarray(record["end"]))
+
+
 def load_into(crf, transitions: Transitions) -> None:
     """Start a CRF layer from a trained folder's scores (fine-tuning, a student)."""
     import torch

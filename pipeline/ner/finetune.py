@@ -34,7 +34,7 @@ import json
 import math
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -46,9 +46,10 @@ from pipeline.ner.infer import trained_context, trained_pooling
 from pipeline.ner.lexicon import NameLexicon
 from pipeline.ner.gazetteer import FILE as GAZETTEER_FILE
 from pipeline.ner.gazetteer import widen_token_types
-from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, encode_corpora,
-                                evaluate, hidden_match, keep_encoder_layers, make_optimizer,
-                                piece_features, torch_forward, train_step)
+from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, check_crf,
+                                encode_corpora, evaluate, hidden_match, keep_encoder_layers,
+                                make_crf, make_optimizer, piece_features, torch_forward,
+                                train_step)
 
 CHECKPOINT_DIR = "checkpoint"
 LOG_FILE = "train.log"
@@ -82,18 +83,14 @@ class Labels:
         return tuple(dict.fromkeys(l[2:] for l in self.labels if l != "O"))
 
 
-def refuse_crf(cfg: TrainConfig, base: Path, config: str) -> None:
-    """This verb's loop (checkpoints, resume, added labels) does not carry a
-    CRF layer (crf.py) yet: say so rather than train one half-way or drop a
-    base's learnt transitions."""
-    from pipeline.config import ConfigError
-
-    if cfg.crf:
-        raise ConfigError(f"{config}: crf = true is trained by `python -m pipeline.ner.train "
-                          f"CONFIG`, not yet by `arabic-news train`")
-    if (base / C.FILE).exists():
-        raise ConfigError(f"{base} has a CRF layer ({C.FILE}), which `arabic-news train` cannot "
-                          f"fine-tune yet; `python -m pipeline.ner.train CONFIG` can")
+def crf_setting(cfg: TrainConfig, base: Path, log: Callable[[str], None]) -> TrainConfig:
+    """A base trained with a CRF layer (crf.json) keeps it: fine-tuning goes on
+    learning its transition scores, as a model with name lists keeps them."""
+    if not cfg.crf and (base / C.FILE).exists():
+        log(f"{base} has a CRF layer ({C.FILE}): this run trains it too")
+        cfg = replace(cfg, crf=True)
+    check_crf(cfg)
+    return cfg
 
 
 def label_scheme(base: Path, cfg: TrainConfig) -> Labels:
@@ -277,9 +274,10 @@ class DeferredInterrupt:
 
 class Evaluator:
     def __init__(self, tokenizer, scheme: Labels, corpora: Corpora, max_length: int,
-                 context: int = 0, pooling: str = "first", features=None):
+                 context: int = 0, pooling: str = "first", features=None, crf=None):
         self.tokenizer, self.scheme, self.corpora = tokenizer, scheme, corpora
         self.features = features  # gazetteer token types (None: the model reads none)
+        self.crf = crf  # its current transition scores join the decoding
         self.max_length, self.context, self.pooling = max_length, context, pooling
         self.selection = NEW_DEV if corpora.new_dev else ANERCORP_DEV
 
@@ -288,6 +286,7 @@ class Evaluator:
 
         model.eval()
         forward = torch_forward(model, self.features)
+        transitions = C.transitions_of(self.crf) if self.crf is not None else None
         out: dict[str, Any] = {}
         devs = ((NEW_DEV, self.corpora.new_dev), (ANERCORP_DEV, self.corpora.anercorp_dev))
         for key, dev in devs:
@@ -296,7 +295,8 @@ class Evaluator:
                     warnings.simplefilter("ignore", RuntimeWarning)
                     out[key] = evaluate(forward, self.tokenizer, self.scheme.labels, dev,
                                         self.scheme.output_types, self.max_length,
-                                        context=self.context, pooling=self.pooling)
+                                        context=self.context, pooling=self.pooling,
+                                        transitions=transitions)
         out["f1"] = out[self.selection]["f1"] if self.selection in out else 0.0
         return out
 
@@ -333,7 +333,8 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
     base, out = Path(spec.base), Path(spec.output)
     ckdir = out / CHECKPOINT_DIR
     scheme = label_scheme(base, cfg)
-    refuse_crf(cfg, base, spec.config)
+    with _teacher_errors_name(spec.config):  # settings a CRF layer cannot train with
+        cfg = crf_setting(cfg, base, log)
     if scheme.added:
         log(f"adding labels {', '.join(scheme.added)} to the model's "
             f"{len(scheme.labels) - len(scheme.added)}")
@@ -366,9 +367,11 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
         widen_token_types(model)
     with _teacher_errors_name(spec.config):  # width
         hidden = hidden_match(cfg, model)
+    base_labels = scheme.labels[:len(scheme.labels) - len(scheme.added)]
+    crf = make_crf(replace_base(cfg, base), scheme.labels, log, base_labels)
     evaluator = Evaluator(tokenizer, scheme, corpora, cfg.max_length, cfg.context, cfg.pooling,
-                          features)
-    optimizer = make_optimizer(model, cfg)
+                          features, crf)
+    optimizer = make_optimizer(model, cfg, crf)
     epoch_items = [D.epoch_sentences(encoded, e, spec.seed) for e in range(1, spec.epochs + 1)]
     batches_per_epoch = [math.ceil(len(items) / cfg.batch_size) for items in epoch_items]
     total = sum(batches_per_epoch)
@@ -377,8 +380,15 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
         f"{len(scheme.labels)} labels, {total} steps over {spec.epochs} epochs "
         f"(batch {cfg.batch_size}), best by {evaluator.selection} F1")
 
+    def checkpoint() -> None:
+        if crf is not None:  # its scores travel in the loop's JSON state
+            state["crf"] = C.to_record(crf)
+        ckpt.save(ckdir, model, optimizer, scheduler, state)
+
     if resume:
         state = ckpt.load(ckdir, model, optimizer, scheduler)
+        if crf is not None:
+            C.load_into(crf, C.from_record(state["crf"]))
         log(f"resumed from {ckdir} at step {state['step']} (epoch {state['epoch']}, "
             f"batch {state['batch']})")
     else:
@@ -405,7 +415,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
             state["best"] = row
             state["bad_evals"] = 0
             save_model(model, tokenizer, out, cfg, spec, scheme, corpora, state, finished=False,
-                       features=features)
+                       features=features, crf=crf)
         else:
             state["bad_evals"] += 1
             write_scores(out, scores_record(spec, scheme, corpora, state, finished=False))
@@ -426,7 +436,8 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                     stopped = "max_steps"
                     break
                 loss = train_step(model, optimizer, scheduler, [items[i] for i in batches[bi]],
-                                  tokenizer.pad_token_id, cfg.temperature, hidden, features)
+                                  tokenizer.pad_token_id, cfg.temperature, hidden, features,
+                                  crf)
                 state["step"] += 1
                 state["batch"] = bi + 1
                 state["loss_sum"] += loss
@@ -437,13 +448,13 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                     log(f"epoch {state['epoch']} step {state['step']}/{total} loss "
                         f"{state['loss_sum'] / state['loss_n']:.4f}")
                 if interrupt.requested:
-                    ckpt.save(ckdir, model, optimizer, scheduler, state)
+                    checkpoint()
                     log(f"interrupted at step {state['step']}: checkpoint saved in {ckdir}; "
                         f"--resume continues from here")
                     raise KeyboardInterrupt
                 if cfg.checkpoint_every and state["step"] % cfg.checkpoint_every == 0 \
                         and bi + 1 < len(batches):
-                    ckpt.save(ckdir, model, optimizer, scheduler, state)
+                    checkpoint()
             if stopped:
                 break
             evaluate_now(f"epoch {state['epoch']}")
@@ -452,14 +463,14 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
                 stopped = "early_stopping"
                 log(f"early stopping: no better dev F1 in {cfg.patience} evaluation(s)")
             if state["epoch"] <= spec.epochs and stopped is None:
-                ckpt.save(ckdir, model, optimizer, scheduler, state)
+                checkpoint()
     finally:
         interrupt.restore()
         bar.close()
     if stopped == "max_steps":
         if state["last_eval_step"] != state["step"]:
             evaluate_now(f"max steps ({spec.max_steps})")
-        ckpt.save(ckdir, model, optimizer, scheduler, state)
+        checkpoint()
         log(f"stopped at --max-steps {spec.max_steps}; checkpoint in {ckdir} "
             f"(continue with --resume and a larger --max-steps, or none)")
     state["stopped"] = stopped or "completed"
@@ -507,10 +518,10 @@ def write_scores(out: Path, record: dict[str, Any]) -> None:
 
 def save_model(model, tokenizer, out: Path, cfg: TrainConfig, spec: RunSpec, scheme: Labels,
                corpora: Corpora, state: dict[str, Any], *, finished: bool,
-               features=None) -> None:
+               features=None, crf=None) -> None:
     """fp16 weights + config (label map) + tokenizer + labels.json + the
     training config + names.tsv + scores.json (+ gazetteer.tsv when the model
-    reads one): what `annotate --model` loads."""
+    reads one, crf.json when it has a CRF layer): what `annotate --model` loads."""
     import torch
 
     out.mkdir(parents=True, exist_ok=True)
@@ -528,6 +539,8 @@ def save_model(model, tokenizer, out: Path, cfg: TrainConfig, spec: RunSpec, sch
         write_names(out, Path(spec.base), corpora, scheme.output_types)
     if features is not None:
         features.gazetteer.save(out / GAZETTEER_FILE)
+    if crf is not None:
+        C.save(crf, scheme.labels, out)
     write_scores(out, scores_record(spec, scheme, corpora, state, finished=finished))
 
 

@@ -321,11 +321,10 @@ def make_optimizer(model, cfg: TrainConfig, crf=None):
     return torch.optim.AdamW(groups)
 
 
-def make_crf(cfg: TrainConfig, labels: Sequence[str], log: Callable[[str], None] = print):
-    """The run's CRF layer (None without `crf`): the base folder's learnt
-    scores when it has them, else zeros."""
+def check_crf(cfg: TrainConfig) -> None:
+    """Refuse settings a CRF layer cannot train with (ValueError naming them)."""
     if not cfg.crf:
-        return None
+        return
     D.check_pooling(cfg.pooling)
     if cfg.pooling != "first":
         raise ValueError("crf = true reads each word's first subword; it needs pooling = "
@@ -333,10 +332,20 @@ def make_crf(cfg: TrainConfig, labels: Sequence[str], log: Callable[[str], None]
     if cfg.hidden_weight or any(s.soft for s in cfg.sources):
         raise ValueError("crf = true learns tag sequences from hard tags; it cannot be combined "
                          "with soft sources (soft = true) or hidden_weight > 0")
+
+
+def make_crf(cfg: TrainConfig, labels: Sequence[str], log: Callable[[str], None] = print,
+             base_labels: Sequence[str] | None = None):
+    """The run's CRF layer (None without `crf`): the base folder's learnt
+    scores when it has them (`base_labels`: the base's labels, when the run
+    adds some after them), else zeros."""
+    if not cfg.crf:
+        return None
+    check_crf(cfg)
     layer = C.make(len(labels))
-    trained = C.load(cfg.base, labels)
+    trained = C.load(cfg.base, base_labels or labels)
     if trained is not None:
-        C.load_into(layer, trained)
+        C.load_into(layer, C.widen(trained, len(labels)))
         log(f"crf: starting from the transition scores in {Path(cfg.base) / C.FILE}")
     return layer
 
