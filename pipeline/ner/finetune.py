@@ -541,6 +541,8 @@ def save_model(model, tokenizer, out: Path, cfg: TrainConfig, spec: RunSpec, sch
         features.gazetteer.save(out / GAZETTEER_FILE)
     if crf is not None:
         C.save(crf, scheme.labels, out)
+    elif (out / C.FILE).exists():  # --overwrite of a CRF model's folder: not this model's
+        (out / C.FILE).unlink()
     write_scores(out, scores_record(spec, scheme, corpora, state, finished=finished))
 
 
