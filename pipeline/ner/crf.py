@@ -98,6 +98,15 @@ def save(crf, labels: Sequence[str], folder: Path) -> None:
     (Path(folder) / FILE).write_text(text, encoding="utf-8")
 
 
+def write(folder: Path, crf, labels: Sequence[str]) -> None:
+    """A model folder's crf.json: the layer's scores, or no file for a model
+    without one (a folder written over must not keep an earlier model's)."""
+    if crf is not None:
+        save(crf, labels, folder)
+    else:
+        (Path(folder) / FILE).unlink(missing_ok=True)
+
+
 def load(folder: Path, labels: Sequence[str]) -> Transitions | None:
     """The folder's learnt transitions (None: a model trained without a CRF).
     Refuses a file whose labels are not the model's: its rows would be read

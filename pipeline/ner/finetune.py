@@ -539,10 +539,7 @@ def save_model(model, tokenizer, out: Path, cfg: TrainConfig, spec: RunSpec, sch
         write_names(out, Path(spec.base), corpora, scheme.output_types)
     if features is not None:
         features.gazetteer.save(out / GAZETTEER_FILE)
-    if crf is not None:
-        C.save(crf, scheme.labels, out)
-    elif (out / C.FILE).exists():  # --overwrite of a CRF model's folder: not this model's
-        (out / C.FILE).unlink()
+    C.write(out, crf, scheme.labels)
     write_scores(out, scores_record(spec, scheme, corpora, state, finished=finished))
 
 

@@ -493,10 +493,7 @@ def save_model_folder(model, tokenizer, out: Path, cfg: TrainConfig, labels: lis
         write_lexicon(cfg, out)
     if features is not None:
         features.gazetteer.save(out / GAZETTEER_FILE)
-    if crf is not None:
-        C.save(crf, labels, out)
-    elif (out / C.FILE).exists():  # a folder written over: not this model's scores
-        (out / C.FILE).unlink()
+    C.write(out, crf, labels)
 
 
 def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
