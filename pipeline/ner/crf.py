@@ -80,7 +80,11 @@ def loss(crf, logits, labels):
     return -crf(scores, tags, mask, reduction="token_mean")
 
 
-def transitions_of(crf) -> Transitions:
+def transitions_of(crf) -> Transitions | None:
+    """The layer's current scores (None for no layer: decoding without them)."""
+    if crf is None:
+        return None
+
     def arr(p):
         return p.detach().float().cpu().numpy().astype(np.float64)
 

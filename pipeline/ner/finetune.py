@@ -286,7 +286,7 @@ class Evaluator:
 
         model.eval()
         forward = torch_forward(model, self.features)
-        transitions = C.transitions_of(self.crf) if self.crf is not None else None
+        transitions = C.transitions_of(self.crf)
         out: dict[str, Any] = {}
         devs = ((NEW_DEV, self.corpora.new_dev), (ANERCORP_DEV, self.corpora.anercorp_dev))
         for key, dev in devs:

@@ -97,7 +97,7 @@ class TrainConfig:
     # whole tag sequence is learnt, and the learnt transition scores (crf.json
     # in the model folder) join the Viterbi pass at inference. A base folder
     # with crf.json starts from its scores. `crf_lr`: their learning rate --
-    # 90 numbers starting at zero, which at the head's rate would move at most
+    # 99 numbers starting at zero, which at the head's rate would move at most
     # about one unit over a whole run.
     crf: bool = False
     crf_lr: float = 1e-2
@@ -332,6 +332,9 @@ def check_crf(cfg: TrainConfig) -> None:
     if cfg.hidden_weight or any(s.soft for s in cfg.sources):
         raise ValueError("crf = true learns tag sequences from hard tags; it cannot be combined "
                          "with soft sources (soft = true) or hidden_weight > 0")
+    if cfg.average_from:
+        raise ValueError("average_from averages the network's weights, not a CRF's scores: "
+                         "use one of crf = true and average_from")
 
 
 def make_crf(cfg: TrainConfig, labels: Sequence[str], log: Callable[[str], None] = print,
@@ -522,10 +525,6 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         log(f"gazetteer: {len(features.gazetteer)} entries as {FEATURES} token types")
     hidden = hidden_match(cfg, model)
     crf = make_crf(cfg, labels, log)
-    if crf is not None and cfg.average_from:
-        raise ValueError("average_from averages the network's weights, not a CRF's scores: "
-                         "use one of crf = true and average_from")
-    transitions = (lambda: C.transitions_of(crf)) if crf is not None else (lambda: None)
     opt = make_optimizer(model, cfg, crf)
     epoch_items = [D.epoch_sentences(encoded, e, cfg.seed) for e in range(1, cfg.epochs + 1)]
     total = sum(math.ceil(len(items) / cfg.batch_size) for items in epoch_items)
@@ -556,7 +555,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
         model.eval()
         scores = evaluate(torch_forward(model, features), tokenizer, labels, dev, cfg.output_types,
                           cfg.max_length, context=cfg.context, pooling=cfg.pooling,
-                          transitions=transitions())
+                          transitions=C.transitions_of(crf))
         row = {"epoch": epoch, "train_loss": run_loss / max(n_loss, 1),
                "seconds": round(time.time() - t0, 1), **scores}
         history.append(row)
