@@ -24,7 +24,9 @@ Entities are scored three ways: on the gold tokens with seqeval's default
 (conlleval) semantics -- comparable with published scores; on character
 spans exactly; and on character spans tolerating a leading clitic
 (و ف ب ل ك: gold "وسوريا" vs predicted "سوريا"). Errors are split into
-boundary, label, boundary+label, missed and spurious. Quantities get span
+boundary, label, boundary+label, missed and spurious. With --seen TRAIN,
+recall and precision are also split between names the training data holds
+and names it does not (how the model does on names it never saw). Quantities get span
 P/R/F1 (exact and overlapping) and value accuracy per kind.
 
 Bad gold (misaligned offsets, unknown labels, a CoNLL line without a tag)
@@ -52,6 +54,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore-labels", default="MISC", metavar="A,B,...",
                         help="gold/predicted labels dropped before scoring (default: MISC; "
                              "'' for none)")
+    parser.add_argument("--seen", action="append", default=[], metavar="TRAIN",
+                        help="training data (annotated .jsonl or CoNLL; repeatable): split "
+                             "entity scores into names it holds and names it does not. A "
+                             "CoNLL file that is also GOLD under --dev-split counts only "
+                             "its training part")
     out = parser.add_argument_group("output")
     out.add_argument("--json", metavar="REPORT.json",
                      help="write the report as JSON (keys documented in docs/evaluate.md)")
@@ -89,7 +96,13 @@ def run(args: argparse.Namespace) -> int:
     labels, ignore = _names(args.labels), _names(args.ignore_labels)
     baseline = load_report(args.baseline) if args.baseline else None  # fail before the work
     gold = read_gold(args.gold, labels=labels, ignore=ignore, dev_split=args.dev_split)
-    evaluation = Evaluation(labels=labels, ignore=ignore)
+    seen = None
+    if args.seen:
+        from pipeline.evaluate.novelty import SeenNames
+
+        seen = SeenNames.read(args.seen, labels=labels, ignore=ignore,
+                              train_part_of=args.gold if args.dev_split else ())
+    evaluation = Evaluation(labels=labels, ignore=ignore, seen=seen)
     about: dict[str, object] = {
         "gold": [str(p) for p in args.gold],
         "split": "dev" if args.dev_split else None,

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from pipeline.document import Document
 from pipeline.evaluate.errors import CATEGORIES, Outcome
+from pipeline.evaluate.novelty import format_novelty
 from pipeline.io.readers import InputError
 
 ENTITY_VIEWS = (("token", "token (seqeval)"), ("char_exact", "char exact"),
@@ -76,6 +77,8 @@ def format_report(rep: dict[str, Any]) -> str:
                   f"{'':<8}" + "".join(f"{n:>8}" for n in names)]
         for name, row in zip(names, conf["matrix"]):
             lines.append(f"{name:<8}" + "".join(f"{v:>8,}" for v in row))
+        if ents.get("novelty"):
+            lines += format_novelty(ents["novelty"])
     qty = rep.get("quantities")
     if qty:
         lines += ["", "Quantities: precision / recall / F1 (%), value accuracy (%)"]

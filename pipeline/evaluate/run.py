@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from pipeline.document import ENTITY_LABELS, QUANTITY_KINDS, Document, Span
 from pipeline.evaluate.errors import CATEGORIES, Outcome, confusion, pair, tally
 from pipeline.evaluate.gold import GoldDoc, GoldError
+from pipeline.evaluate.novelty import SeenNames, novelty
 from pipeline.evaluate.quantities import QuantityScores
 from pipeline.evaluate.scoring import LabelCounts, char_counts, token_counts
 from pipeline.io.bio import group_by_sentence, project
@@ -44,6 +45,7 @@ class Evaluation:
     labels: Sequence[str] = ENTITY_LABELS
     ignore: Sequence[str] = ()
     tokeniser: Tokeniser | None = None
+    seen: SeenNames | None = None  # --seen: split the scores by seen/unseen names
     documents: int = 0
     sentences: int = 0
     tokens: int = 0
@@ -125,6 +127,8 @@ class Evaluation:
                 "errors_by_label": _errors_by_label(just),
                 "confusion": confusion(just, self.labels),
             }
+            if self.seen is not None:
+                rep["entities"]["novelty"] = novelty(just, self.seen, self.labels)
         if self.quantity_documents:
             rep["quantities"] = {"kinds": [k for k in QUANTITY_KINDS
                                            if k in self.quantities.exact.by_label],
