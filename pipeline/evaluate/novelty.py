@@ -108,12 +108,12 @@ class NoveltyCounts:
     def add(self, outcome: Outcome, seen: SeenNames) -> None:
         found = outcome.category in FOUND
         if outcome.gold is not None:
-            group = GROUPS[outcome.gold not in seen]
+            group = "seen" if outcome.gold in seen else "unseen"
             counts = self._counts(self.recall, group, outcome.gold.label)
             counts.gold += 1
             counts.correct += found
         if outcome.pred is not None:
-            group = GROUPS[outcome.pred not in seen]
+            group = "seen" if outcome.pred in seen else "unseen"
             counts = self._counts(self.precision, group, outcome.pred.label)
             counts.predicted += 1
             counts.correct += found
