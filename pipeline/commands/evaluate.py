@@ -26,8 +26,9 @@ spans exactly; and on character spans tolerating a leading clitic
 (و ف ب ل ك: gold "وسوريا" vs predicted "سوريا"). Errors are split into
 boundary, label, boundary+label, missed and spurious. With --seen TRAIN,
 recall and precision are also split between names the training data holds
-and names it does not (how the model does on names it never saw). Quantities get span
-P/R/F1 (exact and overlapping) and value accuracy per kind.
+and names it does not: how the model does on names it never saw.
+Quantities get span P/R/F1 (exact and overlapping) and value accuracy per
+kind.
 
 Bad gold (misaligned offsets, unknown labels, a CoNLL line without a tag)
 stops the run with FILE:LINE; it never scores silently wrong.
