@@ -15,8 +15,8 @@ from typing import Iterable, Sequence
 
 from pipeline.document import ENTITY_LABELS, Document
 from pipeline.io.annotated import AnnotatedDoc, AnnotationError, read_annotated_jsonl
-from pipeline.io.conll import (IGNORED_LABELS, document_from_sentences, read_conll,
-                               read_conll_sentences)
+from pipeline.io.conll import (IGNORED_LABELS, ConllSentence, document_from_sentences,
+                               read_conll, read_conll_sentences)
 
 CONLL_SUFFIXES = (".conll", ".bio", ".iob")
 
@@ -64,13 +64,20 @@ def read_gold(paths: Iterable[str | Path], *, labels: Sequence[str] = ENTITY_LAB
     return out
 
 
-def _conll_dev(path: Path, labels: Sequence[str], ignore: Sequence[str]) -> list[Document]:
-    """The held-out dev split the NER model was trained without (pipeline.ner.data)."""
+def conll_split(path: Path, labels: Sequence[str], ignore: Sequence[str],
+                ) -> tuple[list[ConllSentence], list[ConllSentence]]:
+    """A CoNLL file's sentences as (training part, held-out dev split), split
+    as the NER model's training splits them (pipeline.ner.data.split_dev)."""
     from pipeline.ner.data import split_dev
 
     sentences = [s for doc in read_conll_sentences(path, labels=labels, ignore=ignore)
                  for s in doc]
-    _, dev = split_dev(sentences)
+    return split_dev(sentences)
+
+
+def _conll_dev(path: Path, labels: Sequence[str], ignore: Sequence[str]) -> list[Document]:
+    """The held-out dev split the NER model was trained without."""
+    train, dev = conll_split(path, labels, ignore)
     if not dev:
-        raise GoldError(f"{path}: too few sentences ({len(sentences)}) for a 10% dev split")
+        raise GoldError(f"{path}: too few sentences ({len(train)}) for a 10% dev split")
     return [document_from_sentences(f"{path.stem}-dev", dev)]

@@ -26,9 +26,9 @@ from typing import Iterable, Sequence
 
 from pipeline.document import Document, Entity
 from pipeline.evaluate.errors import Outcome
-from pipeline.evaluate.gold import GoldError, is_conll, read_annotated_jsonl
+from pipeline.evaluate.gold import GoldError, conll_split, is_conll, read_annotated_jsonl
 from pipeline.evaluate.scoring import CLITIC_PREFIXES, Counts
-from pipeline.io.conll import document_from_sentences, read_conll_sentences
+from pipeline.io.conll import document_from_sentences
 
 FOUND = ("correct", "clitic")
 GROUPS = ("seen", "unseen")
@@ -51,8 +51,6 @@ class SeenNames:
         """Entities of annotated JSONL or CoNLL files. A CoNLL file also listed
         in `train_part_of` (gold scored with --dev-split) contributes only its
         training part: the sentences before the dev split, what the model saw."""
-        from pipeline.ner.data import split_dev
-
         held_out = {Path(p).resolve() for p in train_part_of}
         names: set[tuple[str, str]] = set()
         sources = []
@@ -61,12 +59,12 @@ class SeenNames:
             if not path.is_file():
                 raise GoldError(f"{path}: no such file (--seen)")
             if is_conll(path):
-                sentences = [s for doc in read_conll_sentences(path, labels=labels, ignore=ignore)
-                             for s in doc]
+                train, dev = conll_split(path, labels, ignore)
                 if path.resolve() in held_out:
-                    sentences, _ = split_dev(sentences)
+                    sentences = train
                     sources.append(f"{path} (training part)")
                 else:
+                    sentences = train + dev
                     sources.append(str(path))
                 docs: Iterable[Document] = [document_from_sentences(path.stem, sentences)]
             elif path.suffix.lower() == ".jsonl":
