@@ -87,6 +87,13 @@ def test_dev_split_is_the_last_tenth_of_sentences(tmp_path):
     assert [e.text for e in gold.doc.entities] == ["رقم23", "رقم24"]
 
 
+
+def test_a_file_too_short_for_a_dev_split_is_refused(tmp_path):
+    path = write(tmp_path, "\n".join(f"جملة\tO\nرقم{n}\tB-LOC\n" for n in range(9)))
+    with pytest.raises(GoldError, match=r"too few sentences \(9\) for a 10% dev split"):
+        read_gold([path], dev_split=True)
+
+
 @pytest.mark.skipif(not (SHARED_NER / "anercorp_camel_train.conll").exists(),
                     reason="shared ANERcorp data not on this machine")
 def test_anercorp_dev_split_figures():
