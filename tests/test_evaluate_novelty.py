@@ -29,10 +29,8 @@ def train_file(tmp_path):
     return path
 
 
-def entity(text: str, label: str, doc_text: str | None = None):
-    doc = Document(id="d", text=doc_text or text)
-    start = doc.text.index(text)
-    return doc.entity(start, start + len(text), label)
+def entity(text: str, label: str):
+    return Document(id="d", text=text).entity(0, len(text), label)
 
 
 def test_a_file_scored_with_dev_split_counts_only_its_training_part(train_file):

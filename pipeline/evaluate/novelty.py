@@ -73,9 +73,8 @@ class SeenNames:
                 sources.append(str(path))
             else:
                 raise GoldError(f"{path}: --seen takes annotated .jsonl or CoNLL files")
-            for doc in docs:
-                names.update((e.label, surface(e.text)) for e in doc.entities
-                             if e.label not in ignore)
+            for doc in docs:  # both readers have already dropped ignored labels
+                names.update((e.label, surface(e.text)) for e in doc.entities)
         return cls(frozenset(names), tuple(sources))
 
     def __contains__(self, entity: Entity) -> bool:
