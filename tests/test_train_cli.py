@@ -383,3 +383,20 @@ def test_the_verb_trains_a_crf_resumes_it_and_a_trained_model_keeps_it(setup, tm
                       "--set", 'pooling="mean"') == 2
     assert "pooling" in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def test_the_verb_trains_a_narrower_model(setup, capsys):
+    """`--set ffn_size=N` keeps N feed-forward units in every layer; a width
+    the base does not have is a usage error naming the key, leaving nothing."""
+    tmp = setup["tmp"]
+    narrow = tmp / "narrow"
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", narrow, "--max-steps", 1, "--no-progress",
+                      "--set", "layers=1", "--set", "ffn_size=96") == 0
+    assert "96 of 1536 kept" in capsys.readouterr().err
+    assert json.loads((narrow / "config.json").read_text())["intermediate_size"] == 96
+    assert in_process("train", "--config", setup["config"], "--train", setup["train"],
+                      "--output", tmp / "too_wide", "--max-steps", 1, "--no-progress",
+                      "--set", "layers=1", "--set", "ffn_size=4096") == 2
+    assert "ffn_size must be 1..1536" in capsys.readouterr().err
+    assert not (tmp / "too_wide").exists()

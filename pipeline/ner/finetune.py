@@ -48,7 +48,7 @@ from pipeline.ner.gazetteer import FILE as GAZETTEER_FILE
 from pipeline.ner.gazetteer import widen_token_types
 from pipeline.ner.train import (TrainConfig, _make_model, _seed_everything, check_crf,
                                 encode_corpora, evaluate, hidden_match, keep_encoder_layers,
-                                make_crf, make_optimizer, piece_features, torch_forward,
+                                make_crf, make_optimizer, narrow_to, piece_features, torch_forward,
                                 train_step)
 
 CHECKPOINT_DIR = "checkpoint"
@@ -365,6 +365,9 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
         features = piece_features(replace_base(cfg, base), tokenizer)
     if features is not None:
         widen_token_types(model)
+    if cfg.ffn_size:
+        with _teacher_errors_name(spec.config):  # a width the base does not have
+            narrow_to(model, cfg.ffn_size, encoded[0][1], tokenizer.pad_token_id, features, log)
     with _teacher_errors_name(spec.config):  # width
         hidden = hidden_match(cfg, model)
     base_labels = scheme.labels[:len(scheme.labels) - len(scheme.added)]

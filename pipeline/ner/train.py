@@ -29,6 +29,7 @@ import numpy as np
 
 from pipeline.ner import crf as C
 from pipeline.ner import data as D
+from pipeline.ner import prune
 from pipeline.ner.decode import log_softmax, pool_word, viterbi
 from pipeline.ner.distill import (HiddenMatch, SoftLabels, check_teacher_labels, soft_items,
                                   soft_loss)
@@ -72,6 +73,10 @@ class TrainConfig:
     # in order) are kept, with their trained weights; `base` may be a trained
     # NER model folder, whose labels then carry over ([] or None = all layers).
     keep_layers: list[int] | None = None
+    # A narrower student: every encoder layer keeps only this many of its
+    # feed-forward units, those that add most on ANERcorp training windows
+    # (pipeline/ner/prune.py); `base` is a trained model (None = all units).
+    ffn_size: int | None = None
     # Soft-label distillation (pipeline/ner/distill.py): sources marked
     # `soft = true` train on this model folder's label distributions, softened
     # by `temperature`, instead of their tags.
@@ -236,6 +241,17 @@ def keep_encoder_layers(model, keep: Sequence[int]) -> None:
     model.config.num_hidden_layers = len(keep)
 
 
+def narrow_to(model, size: int, items: list, pad_id: int, features: PieceFeatures | None,
+              log: Callable[[str], None] = print) -> None:
+    """`ffn_size`: keep each layer's `size` most used feed-forward units,
+    measured on the first encoded ANERcorp training windows (`items`)."""
+    width = model.config.intermediate_size
+    importance = prune.ffn_importance(model, [ids for ids, _ in items], pad_id, features)
+    prune.narrow_ffn(model, size, importance)
+    log(f"feed-forward units: {size} of {width} kept in each layer "
+        f"(measured on {min(len(items), prune.IMPORTANCE_WINDOWS)} training windows)")
+
+
 def _make_model(cfg: TrainConfig, labels: list[str]):
     import torch
     from transformers import AutoConfig, AutoModelForTokenClassification
@@ -246,6 +262,9 @@ def _make_model(cfg: TrainConfig, labels: list[str]):
                             or not cfg.init_from_base):
         raise ValueError("keep_layers keeps trained layers of base; it cannot be combined "
                          "with layers, hidden or init_from_base = false (fresh weights)")
+    if cfg.ffn_size and (cfg.hidden is not None or not cfg.init_from_base):
+        raise ValueError("ffn_size keeps trained feed-forward units of base; it cannot be "
+                         "combined with hidden or init_from_base = false (fresh weights)")
     if cfg.init_from_base and cfg.layers is None and cfg.hidden is None:
         # fp32 whatever the file holds: a shipped model folder stores fp16.
         model = AutoModelForTokenClassification.from_pretrained(
@@ -523,6 +542,8 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     if features is not None:
         widen_token_types(model)
         log(f"gazetteer: {len(features.gazetteer)} entries as {FEATURES} token types")
+    if cfg.ffn_size:
+        narrow_to(model, cfg.ffn_size, encoded[0][1], tokenizer.pad_token_id, features, log)
     hidden = hidden_match(cfg, model)
     crf = make_crf(cfg, labels, log)
     opt = make_optimizer(model, cfg, crf)
