@@ -120,7 +120,7 @@ def test_narrowed_student_trains_saves_and_loads_in_the_stage(tmp_path, tiny_tea
     assert lp.shape == (len(WORDS), len(model.labels))
 
 
-@pytest.mark.parametrize("size", [0.5, -4, 257, True])
+@pytest.mark.parametrize("size", [0, 0.5, -4, 257, True])
 def test_a_size_the_base_cannot_give_is_refused(tiny_teacher, size):
     from pipeline.ner import prune
 

@@ -365,7 +365,7 @@ def run(cfg: TrainConfig, spec: RunSpec, *, resume: bool = False, progress: bool
         features = piece_features(replace_base(cfg, base), tokenizer)
     if features is not None:
         widen_token_types(model)
-    if cfg.ffn_size:
+    if cfg.ffn_size is not None:
         with _teacher_errors_name(spec.config):  # a width the base does not have
             narrow_to(model, cfg.ffn_size, encoded[0][1], tokenizer.pad_token_id, features, log)
     with _teacher_errors_name(spec.config):  # width

@@ -262,7 +262,7 @@ def _make_model(cfg: TrainConfig, labels: list[str]):
                             or not cfg.init_from_base):
         raise ValueError("keep_layers keeps trained layers of base; it cannot be combined "
                          "with layers, hidden or init_from_base = false (fresh weights)")
-    if cfg.ffn_size and (cfg.hidden is not None or not cfg.init_from_base):
+    if cfg.ffn_size is not None and (cfg.hidden is not None or not cfg.init_from_base):
         raise ValueError("ffn_size keeps trained feed-forward units of base; it cannot be "
                          "combined with hidden or init_from_base = false (fresh weights)")
     if cfg.init_from_base and cfg.layers is None and cfg.hidden is None:
@@ -542,7 +542,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     if features is not None:
         widen_token_types(model)
         log(f"gazetteer: {len(features.gazetteer)} entries as {FEATURES} token types")
-    if cfg.ffn_size:
+    if cfg.ffn_size is not None:
         narrow_to(model, cfg.ffn_size, encoded[0][1], tokenizer.pad_token_id, features, log)
     hidden = hidden_match(cfg, model)
     crf = make_crf(cfg, labels, log)
