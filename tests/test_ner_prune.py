@@ -138,3 +138,12 @@ def test_ffn_size_with_a_fresh_architecture_is_refused(tmp_path, tiny_teacher):
     with pytest.raises(ValueError, match="ffn_size"):
         train(cfg, log=lambda _: None)
     assert not (tmp_path / "narrow").exists()
+
+
+def test_a_bad_size_is_refused_before_the_measuring_pass(tiny_teacher):
+    """No window is read for a width the base cannot give: with none to read,
+    the size is still what the error names."""
+    from pipeline.ner.train import narrow_to
+
+    with pytest.raises(ValueError, match=r"ffn_size must be 1\.\.256"):
+        narrow_to(_load(tiny_teacher), 4096, [], pad_id=1, features=None)

@@ -77,15 +77,19 @@ def ffn_importance(model, windows: Sequence[Sequence[int]], pad_id: int,
     return out
 
 
+def check_size(model, size: int) -> None:
+    """ValueError naming the key unless `size` is a width `model` can give."""
+    width = _layers(model)[0].intermediate.dense.out_features
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= width:
+        raise ValueError(f"ffn_size must be 1..{width} (the base's feed-forward width), not {size}")
+
+
 def narrow_ffn(model, size: int, importance: Sequence[np.ndarray]) -> None:
     """Keep each layer's `size` most important feed-forward units (in place)."""
     import torch
 
-    layers = _layers(model)
-    width = layers[0].intermediate.dense.out_features
-    if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= width:
-        raise ValueError(f"ffn_size must be 1..{width} (the base's feed-forward width), not {size}")
-    for layer, imp in zip(layers, importance):
+    check_size(model, size)
+    for layer, imp in zip(_layers(model), importance):
         keep = torch.from_numpy(np.sort(np.argsort(-imp, kind="stable")[:size]))
         up, down = layer.intermediate.dense, layer.output.dense
         new_up = torch.nn.Linear(up.in_features, size, dtype=up.weight.dtype)

@@ -74,7 +74,7 @@ class TrainConfig:
     # NER model folder, whose labels then carry over ([] or None = all layers).
     keep_layers: list[int] | None = None
     # A narrower student: every encoder layer keeps only this many of its
-    # feed-forward units, those that add most on ANERcorp training windows
+    # feed-forward units, those that add most on the training windows
     # (pipeline/ner/prune.py); `base` is a trained model (None = all units).
     ffn_size: int | None = None
     # Soft-label distillation (pipeline/ner/distill.py): sources marked
@@ -244,7 +244,10 @@ def keep_encoder_layers(model, keep: Sequence[int]) -> None:
 def narrow_to(model, size: int, items: list, pad_id: int, features: PieceFeatures | None,
               log: Callable[[str], None] = print) -> None:
     """`ffn_size`: keep each layer's `size` most used feed-forward units,
-    measured on the first encoded ANERcorp training windows (`items`)."""
+    measured on the first training corpus's encoded windows (`items`: ANERcorp
+    train in the recipe, the --train files in the verb when it has them). A bad size is refused
+    before the measuring pass."""
+    prune.check_size(model, size)
     width = model.config.intermediate_size
     importance = prune.ffn_importance(model, [ids for ids, _ in items], pad_id, features)
     prune.narrow_ffn(model, size, importance)
