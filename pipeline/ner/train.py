@@ -249,10 +249,11 @@ def narrow_to(model, size: int, items: list, pad_id: int, features: PieceFeature
     before the measuring pass."""
     prune.check_size(model, size)
     width = model.config.intermediate_size
-    importance = prune.ffn_importance(model, [ids for ids, _ in items], pad_id, features)
+    measured = [ids for ids, _ in items[:prune.IMPORTANCE_WINDOWS]]
+    importance = prune.ffn_importance(model, measured, pad_id, features)
     prune.narrow_ffn(model, size, importance)
     log(f"feed-forward units: {size} of {width} kept in each layer "
-        f"(measured on {min(len(items), prune.IMPORTANCE_WINDOWS)} training windows)")
+        f"(measured on {len(measured)} training windows)")
 
 
 def _make_model(cfg: TrainConfig, labels: list[str]):
