@@ -42,11 +42,10 @@ def ffn_importance(model, windows: Sequence[Sequence[int]], pad_id: int,
     layers = _layers(model)
     sums = [torch.zeros(layer.intermediate.dense.out_features, dtype=torch.float64)
             for layer in layers]
-    mask_now: list[torch.Tensor] = []  # the batch's real-subword mask, read by the hooks
+    real = None  # the batch's real-subword mask (batch, length, 1), read by the hooks
 
     def hook(i):
         def add(_module, _inputs, out):
-            real = mask_now[0].unsqueeze(-1).to(out.dtype)
             sums[i] += (out.abs() * real).sum(dim=(0, 1)).double()
         return add
 
@@ -56,11 +55,11 @@ def ffn_importance(model, windows: Sequence[Sequence[int]], pad_id: int,
     tokens = 0
     try:
         with torch.inference_mode():
-            windows = list(windows)[:IMPORTANCE_WINDOWS]
+            windows = windows[:IMPORTANCE_WINDOWS]
             for at in range(0, len(windows), BATCH):
                 ids, mask = pad_batch(windows[at:at + BATCH], pad_id)
                 ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
-                mask_now[:] = [mask_t]
+                real = mask_t.unsqueeze(-1).float()
                 tokens += int(mask.sum())
                 model(input_ids=ids_t, attention_mask=mask_t,
                       token_type_ids=torch_types(features, ids))
