@@ -3,8 +3,8 @@
     python benchmarks/bench_ner.py [--articles 200] [--threads 2]
 
 Same run, same ~200 real articles (ANT multi-source news), same tokenize
-stage, same windows (max_length / stride), same batching and decoding: only
-the network differs. Each system runs in its own subprocess so its peak RSS
+stage, same windowing (max_length / stride), batching and decoding: only the
+network and its tokenizer differ. Each system runs in its own subprocess so its peak RSS
 (ru_maxrss) is its own. Systems:
 
 * ours-onnx-int8  -- the shipped default as configured (int8 ONNX, onnxruntime)
@@ -12,7 +12,12 @@ the network differs. Each system runs in its own subprocess so its peak RSS
 * ours-torch-bf16 -- the same weights in bf16 (what `runtime = "auto"` runs on
                      a CPU with AMX or AVX512-BF16; emulated and slow elsewhere)
 * bert-base       -- BertForTokenClassification 12 x 768 (the size of
-                     CAMeLBERT / AraBERT), random weights, torch fp32
+                     CAMeLBERT / AraBERT), random weights, torch fp32, reading
+                     the articles through its own 30k Arabic WordPiece, as
+                     CAMeLBERT does (benchmarks/baseline.py)
+* bert-base-our-windows -- the same network over our tokenizer's windows (the
+                     baseline until 2026-12-02: more subwords than BERT-base
+                     would read, so it flatters our ratio)
 
 Articles/s counts tokenize + entities over the articles (model loading is
 reported separately), in wall time and per CPU-second of the process. On a
@@ -32,7 +37,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NEWS = REPO.parent / "shared" / "data" / "raw_news" / "ant_multisource_v2.1.jsonl.gz"
-SYSTEMS = ("ours-onnx-int8", "ours-torch-fp32", "ours-torch-bf16", "bert-base")
+SYSTEMS = ("ours-onnx-int8", "ours-torch-fp32", "ours-torch-bf16", "bert-base",
+           "bert-base-our-windows")
 RUNTIMES = {"ours-onnx-int8": "onnx", "ours-torch-bf16": "torch-bf16"}  # others: "torch"
 
 
@@ -63,7 +69,6 @@ def run_one(system: str, model: Path, n: int, threads: int, batch_size: int,
     import resource
 
     sys.path.insert(0, str(REPO))
-    import numpy as np
     import torch
 
     torch.set_num_threads(threads)
@@ -78,22 +83,10 @@ def run_one(system: str, model: Path, n: int, threads: int, batch_size: int,
     stage = EntitiesStage(EntitiesSettings(model=str(model), runtime=runtime, threads=threads,
                                            batch_size=batch_size, max_length=max_length),
                           REPO)
-    if system == "bert-base":
-        from transformers import BertConfig, BertForTokenClassification
+    if system.startswith("bert-base"):
+        from baseline import use_bert_base
 
-        torch.manual_seed(0)
-        config = BertConfig(vocab_size=stage.model.tokenizer.get_vocab_size(), hidden_size=768,
-                            num_hidden_layers=12, num_attention_heads=12,
-                            intermediate_size=3072, max_position_embeddings=512,
-                            num_labels=len(stage.model.labels))
-        bert = BertForTokenClassification(config).eval()
-
-        def forward(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-            with torch.inference_mode():
-                return bert(input_ids=torch.from_numpy(ids),
-                            attention_mask=torch.from_numpy(mask)).logits.numpy()
-
-        stage.model._forward = forward
+        use_bert_base(stage.model, own_tokenizer=system == "bert-base")
     load_s = time.perf_counter() - t0
 
     docs = [Document(a["id"], a["text"]) for a in articles]
