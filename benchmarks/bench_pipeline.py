@@ -60,7 +60,7 @@ BASELINE_OUR_WINDOWS = "BERT-base NER over our windows (torch fp32; the earlier 
 # its user also switched to bf16 -- shown so the ratio is not read as ours alone.
 # Run only where the CPU multiplies bf16 in hardware (AMX or AVX512-BF16): elsewhere torch emulates
 # it, 5x slower than fp32 (0.2 articles/s on an AVX2 EPYC), which no user picks.
-BASELINE_BF16 = "BERT-base NER, bf16 weights (reference)"
+BASELINE_BF16 = "BERT-base NER, WordPiece, bf16 weights (reference)"
 WARMUP_ARTICLES = 5  # not timed: lazy initialisation, first ONNX/torch runs
 
 
