@@ -9,10 +9,11 @@ learnt from Arabic text; `arabic_wordpiece` learns one the same way from news
 articles the benchmarks never time. Reading the articles through *our*
 tokenizer's windows instead (the benchmarks' baseline until 2026-12-02) gives
 BERT-base about a quarter more subwords to run, and flattered our ratio by
-1.1-1.2x (benchmarks/RESULTS-2026-12-02-night.md). Learnt from the kind of news it reads, this WordPiece probably cuts it
-into fewer pieces than CAMeLBERT's own (learnt from broader MSA) would: a
-stricter baseline than CAMeLBERT, and stricter still than AraBERT v0.1 (Farasa
-splits clitics off before its pieces) or mBERT.
+1.1-1.2x (benchmarks/RESULTS-2026-12-02-night.md). Learnt from the kind of
+news it reads, this WordPiece probably cuts that news into fewer pieces than
+CAMeLBERT's own (learnt from broader MSA) would: a stricter baseline than
+CAMeLBERT, and stricter still than AraBERT v0.1 (Farasa splits clitics off
+before its pieces) or mBERT.
 
 The baseline goes through the same `entities` stage as our model -- the same
 words, windowing (`max_length`, `stride`, counted in its own pieces), batching
