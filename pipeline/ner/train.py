@@ -636,15 +636,33 @@ def _keep_if_best(model, tokenizer, cfg: TrainConfig, labels: list[str], dev, hi
     return best
 
 
-def main(argv: list[str] | None = None) -> int:
+def recipe_config(argv: list[str] | None = None) -> TrainConfig:
+    """The recipe's command line: a config file, and overrides of its keys.
+    `--set seed=14 --set output="build/x"` runs a variant without a copy of
+    the file (whose relative paths would all need rewriting); a path given
+    here means a path from the current folder."""
+    from pipeline.commands.train import _settings
+
     parser = argparse.ArgumentParser(description="fine-tune the NER model")
     parser.add_argument("config", type=Path)
     parser.add_argument("--output", type=Path)
     parser.add_argument("--epochs", type=int)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a [train] key with a TOML value, e.g. --set seed=14 "
+                             "(repeatable)")
     args = parser.parse_args(argv)
-    cfg = load_config(args.config, epochs=args.epochs)
+    try:
+        settings = _settings(args.set)
+        cfg = load_config(args.config, **settings, epochs=args.epochs)
+    except (ValueError, TypeError, argparse.ArgumentTypeError) as exc:
+        parser.error(str(exc))
     if args.output:
         cfg.output = args.output.resolve()
+    return cfg
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = recipe_config(argv)
 
     def log(msg: str) -> None:
         print(time.strftime("%H:%M:%S"), msg, flush=True)
