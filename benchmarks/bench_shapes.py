@@ -103,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(REPO))
-    from pipeline.ner.infer import bf16_matmul, cpu_info
+    from bench_pipeline import machine  # benchmarks/bench_pipeline.py: the same header line
+    from pipeline.ner.infer import bf16_matmul
 
     system = "ours-torch-bf16" if bf16_matmul() else "ours-torch-fp32"
-    print(f"Machine: {cpu_info()}; shapes run as {system}; {args.articles} articles, "
+    print(f"{machine()}\nshapes run as {system}; {args.articles} articles, "
           f"{args.threads} thread(s), {args.rounds} round(s)\n", flush=True)
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="shapes-") as tmp:
