@@ -35,8 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BENCH_NER = Path(__file__).resolve().parent / "bench_ner.py"
 DEFAULT_SHAPES = ("8x1536", "8x1024", "8x768", "7x1536", "7x768", "6x1536", "6x768")
-# The folder's files a cut copy keeps as they are: everything but the weights
-# (written anew) and the ONNX graphs (of the uncut network).
+# Files a cut copy writes anew; it also leaves out the ONNX graphs (*.onnx,
+# of the uncut network) and keeps the rest (tokenizer, labels, names) as it is.
 SKIP = {"model.safetensors", "config.json"}
 
 
@@ -57,24 +57,33 @@ def spread(n: int, total: int) -> list[int]:
     return sorted({round(i * (total - 1) / (n - 1)) for i in range(n)})
 
 
-def cut(model_dir: Path, layers: int, units: int, out: Path) -> Path:
-    """A loadable copy of `model_dir` with `layers` layers of `units` units."""
-    import numpy as np
+def load(model_dir: Path):
     import torch
     from transformers import AutoModelForTokenClassification
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # one table is the output
+    return AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
+
+
+def cut(full, model_dir: Path, layers: int, units: int, out: Path) -> Path:
+    """A loadable copy of `full` (the model read from `model_dir`) with
+    `layers` layers of `units` units; `full` is left as it is."""
+    import copy
+
+    import numpy as np
+    import torch
+
     sys.path.insert(0, str(REPO))
     from pipeline.ner import prune
     from pipeline.ner.train import keep_encoder_layers
 
-    model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
+    model = copy.deepcopy(full)
     total = model.config.num_hidden_layers
-    if layers < total:
+    if layers != total:
         keep_encoder_layers(model, spread(layers, total))
     width = model.config.intermediate_size
-    if units < width:
+    if units != width:  # more than the model has: refused by narrow_ffn, naming the width
         first = np.arange(width, 0, -1, dtype=np.float64)  # the first `units` rank highest
         prune.narrow_ffn(model, units, [first] * layers)
     out.mkdir(parents=True, exist_ok=True)
@@ -111,8 +120,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.threads} thread(s), {args.rounds} round(s)\n", flush=True)
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="shapes-") as tmp:
-        folders = {f"{n}x{k}": cut(args.model, n, k, Path(tmp) / f"{n}x{k}")
-                   for n, k in args.shapes}
+        full = load(args.model)
+        try:
+            folders = {f"{n}x{k}": cut(full, args.model, n, k, Path(tmp) / f"{n}x{k}")
+                       for n, k in args.shapes}
+        except ValueError as exc:  # a shape the model cannot be cut to
+            parser.error(f"--shapes: {exc}")
+        del full
         for r in range(args.rounds):
             base = run_child("bert-base", args.model, args)
             results.setdefault("bert-base", []).append(base)

@@ -94,7 +94,7 @@ def _config(path: Path, settings: dict, epochs: int | None, seed: int | None):
     return cfg
 
 
-def _settings(items: list[str]) -> dict:
+def parse_settings(items: list[str]) -> dict:
     from pipeline.commands.common import _toml_value
 
     out = {}
@@ -133,7 +133,7 @@ def _resume_spec(args, output: Path):
             raise argparse.ArgumentTypeError(
                 f"--resume continues the saved run, whose --{key} is {saved[key]!r}, not "
                 f"{given[key]!r}; drop --{key}, or start afresh with --overwrite")
-    if args.set and _settings(args.set) != saved["settings"]:
+    if args.set and parse_settings(args.set) != saved["settings"]:
         raise argparse.ArgumentTypeError(f"--resume: the saved run used --set {saved['settings']}")
     return RunSpec(**dict(saved, max_steps=args.max_steps or 0))
 
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         spec = _resume_spec(args, output)
         cfg = _config(Path(spec.config), spec.settings, spec.epochs, spec.seed)
     else:
-        settings = _settings(args.set)
+        settings = parse_settings(args.set)
         config = Path(args.config or REPO_ROOT / "configs" / "train.toml").resolve()
         cfg = _config(config, settings, args.epochs, args.seed)
         base = Path(args.base).resolve() if args.base else Path(cfg.base)

@@ -641,7 +641,7 @@ def recipe_config(argv: list[str] | None = None) -> TrainConfig:
     `--set seed=14 --set output="build/x"` runs a variant without a copy of
     the file (whose relative paths would all need rewriting); a path given
     here means a path from the current folder."""
-    from pipeline.commands.train import _settings
+    from pipeline.commands.train import parse_settings
 
     parser = argparse.ArgumentParser(description="fine-tune the NER model")
     parser.add_argument("config", type=Path)
@@ -652,7 +652,7 @@ def recipe_config(argv: list[str] | None = None) -> TrainConfig:
                              "(repeatable)")
     args = parser.parse_args(argv)
     try:
-        settings = _settings(args.set)
+        settings = parse_settings(args.set)
         cfg = load_config(args.config, **settings, epochs=args.epochs)
     except (ValueError, TypeError, argparse.ArgumentTypeError) as exc:
         parser.error(str(exc))
