@@ -84,6 +84,15 @@ class Config:
         }
 
 
+def toml_value(text: str) -> Any:
+    """A TOML value typed on a command line (`--set KEY=VALUE`); a bare word
+    that is not TOML is taken as a string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
 def load_config(path: Path | str | None = None,
                 overrides: dict[str, Any] | None = None) -> Config:
     """Read a TOML config (the repo default when None) and apply dotted overrides

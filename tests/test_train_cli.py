@@ -338,7 +338,7 @@ def test_the_verb_trains_with_name_lists_and_a_trained_model_keeps_them(setup, c
 
 
 def test_a_path_given_with_set_is_read_from_the_working_folder(tmp_path, monkeypatch):
-    from pipeline.commands.train import parse_settings
+    from pipeline.ner.train import parse_settings
 
     monkeypatch.chdir(tmp_path)
     got = parse_settings(['gazetteer="lists/g.tsv"', "replay=0.2", 'teacher="/abs/t"'])

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config, load_config
+from pipeline.config import Config, load_config, toml_value
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -40,13 +39,7 @@ def config_from_args(args: argparse.Namespace, extra: dict[str, Any] | None = No
         key, sep, value = item.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
-        overrides[key.strip()] = _toml_value(value)
+        overrides[key.strip()] = toml_value(value)
     return load_config(args.config, overrides)
 
 
-def _toml_value(text: str) -> Any:
-    """A TOML value; a bare word that is not TOML is taken as a string."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text

@@ -94,29 +94,10 @@ def _config(path: Path, settings: dict, epochs: int | None, seed: int | None):
     return cfg
 
 
-def parse_settings(items: list[str]) -> dict:
-    from pipeline.commands.common import _toml_value
-
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
-        key = key.strip()
-        out[key] = _toml_value(value)
-        # A path typed on the command line means a path from here, not from
-        # the config file's folder (where the config's own paths resolve).
-        if key in PATH_KEYS and isinstance(out[key], str):
-            out[key] = str(Path(out[key]).resolve())
-    return out
-
-
-PATH_KEYS = ("base", "output", "data_dir", "teacher", "gazetteer")  # [train] keys naming paths
-
-
 def _resume_spec(args, output: Path):
     from pipeline.ner import checkpoint as ckpt
     from pipeline.ner.finetune import CHECKPOINT_DIR, RunSpec
+    from pipeline.ner.train import parse_settings
 
     folder = output / CHECKPOINT_DIR
     if not ckpt.exists(folder):
@@ -169,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.io.readers import InputError
     from pipeline.ner.finetune import LOG_FILE, RunSpec
     from pipeline.ner.finetune import run as finetune
+    from pipeline.ner.train import parse_settings
 
     output = Path(args.output).resolve()
     if args.max_steps is not None and args.max_steps < 1:

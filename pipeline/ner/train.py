@@ -112,6 +112,27 @@ class TrainConfig:
     checkpoint_every: int = 200  # optimizer steps between checkpoints (and at each epoch end)
 
 
+PATH_KEYS = ("base", "output", "data_dir", "teacher", "gazetteer")  # [train] keys naming paths
+
+
+def parse_settings(items: list[str]) -> dict:
+    """`--set KEY=VALUE` items (the recipe's and the verb's) as [train] overrides."""
+    from pipeline.config import toml_value
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
+        key = key.strip()
+        out[key] = toml_value(value)
+        # A path typed on the command line means a path from here, not from
+        # the config file's folder (where the config's own paths resolve).
+        if key in PATH_KEYS and isinstance(out[key], str):
+            out[key] = str(Path(out[key]).resolve())
+    return out
+
+
 def load_config(path: str | Path, **overrides) -> TrainConfig:
     """Read a [train] TOML table; relative paths resolve against the file's folder."""
     path = Path(path)
@@ -123,7 +144,7 @@ def load_config(path: str | Path, **overrides) -> TrainConfig:
         raise ValueError(f"{path}: unknown [train] keys {sorted(unknown)}; allowed: "
                          f"{', '.join(sorted(allowed))}")
     here = path.parent
-    for key in ("base", "output", "data_dir", "teacher", "gazetteer"):
+    for key in PATH_KEYS:
         if key in raw:
             raw[key] = (here / raw[key]).resolve()
     raw["sources"] = [D.Source(path=(here / s["path"]).resolve(), sample=s.get("sample", 0),
@@ -641,8 +662,6 @@ def recipe_config(argv: list[str] | None = None) -> TrainConfig:
     `--set seed=14 --set output="build/x"` runs a variant without a copy of
     the file (whose relative paths would all need rewriting); a path given
     here means a path from the current folder."""
-    from pipeline.commands.train import parse_settings
-
     parser = argparse.ArgumentParser(description="fine-tune the NER model")
     parser.add_argument("config", type=Path)
     parser.add_argument("--output", type=Path)
