@@ -93,6 +93,18 @@ def toml_value(text: str) -> Any:
         return text
 
 
+def set_items(items: list[str]) -> dict[str, Any]:
+    """`--set KEY=VALUE` items (every verb's, and the training recipe's) as
+    {KEY: TOML value}; ValueError naming an item without "="."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--set {item!r}: expected KEY=VALUE")
+        out[key.strip()] = toml_value(value)
+    return out
+
+
 def load_config(path: Path | str | None = None,
                 overrides: dict[str, Any] | None = None) -> Config:
     """Read a TOML config (the repo default when None) and apply dotted overrides

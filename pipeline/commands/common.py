@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config, load_config, toml_value
+from pipeline.config import Config, load_config, set_items
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -35,11 +35,10 @@ def config_from_args(args: argparse.Namespace, extra: dict[str, Any] | None = No
         overrides["pipeline.stages"] = [s.strip() for s in args.stages.split(",") if s.strip()]
     if args.batch_size is not None:
         overrides["pipeline.batch_size"] = args.batch_size
-    for item in args.set:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
-        overrides[key.strip()] = toml_value(value)
+    try:
+        overrides.update(set_items(args.set))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return load_config(args.config, overrides)
 
 

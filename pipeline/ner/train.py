@@ -117,18 +117,16 @@ PATH_KEYS = ("base", "output", "data_dir", "teacher", "gazetteer")  # [train] ke
 
 def parse_settings(items: list[str]) -> dict:
     """`--set KEY=VALUE` items (the recipe's and the verb's) as [train] overrides."""
-    from pipeline.config import toml_value
+    from pipeline.config import set_items
 
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise argparse.ArgumentTypeError(f"--set {item!r}: expected KEY=VALUE")
-        key = key.strip()
-        out[key] = toml_value(value)
-        # A path typed on the command line means a path from here, not from
-        # the config file's folder (where the config's own paths resolve).
-        if key in PATH_KEYS and isinstance(out[key], str):
+    try:
+        out = set_items(items)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    # A path typed on the command line means a path from here, not from the
+    # config file's folder (where the config's own paths resolve).
+    for key in PATH_KEYS:
+        if isinstance(out.get(key), str):
             out[key] = str(Path(out[key]).resolve())
     return out
 
